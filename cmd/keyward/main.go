@@ -2,4 +2,10 @@
 // policies, and serves bearer tokens for them.
 package main
 
-func main() {}
+import (
+	"os"
+
+	"github.com/keyward/keyward/internal/cmd/root"
+)
+
+func main() { os.Exit(root.Main()) }

@@ -1,0 +1,137 @@
+// Package root builds keyward's command tree and runs it: the only place
+// that turns an error into a message on stderr and an exit code.
+package root
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/keyward/keyward/internal/cmd/audit"
+	"github.com/keyward/keyward/internal/cmd/profile"
+	"github.com/keyward/keyward/internal/cmd/serviceuser"
+	"github.com/keyward/keyward/internal/cmd/tenant"
+	versioncmd "github.com/keyward/keyward/internal/cmd/version"
+	"github.com/keyward/keyward/internal/cmdutil"
+	"github.com/keyward/keyward/internal/config"
+	"github.com/keyward/keyward/internal/domain"
+	"github.com/keyward/keyward/internal/iostreams"
+	"github.com/keyward/keyward/internal/output"
+	"github.com/keyward/keyward/internal/version"
+	"github.com/spf13/cobra"
+)
+
+// NewCmdRoot returns the keyward command with every subcommand.
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "keyward <command> [flags]",
+		Short: "Manage service users, access keys, permission policies and tokens",
+		Long: `keyward manages service users: machine identities with no password that
+authenticate with access keys, get bearer tokens, and are allowed or denied by
+permission policies, each inside its own tenant.
+
+It works on a local database ($XDG_DATA_HOME/keyward/keyward.db by default)
+or, with a remote profile, against a keyward server.`,
+		Example: `  keyward serviceuser create ci-bot --email ci@example.com
+  keyward serviceuser list -o json
+  keyward tenant create acme --require-email`,
+		Version:       version.Get().Version,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	cmd.SetVersionTemplate("keyward {{.Version}}\n")
+	pf := cmd.PersistentFlags()
+	pf.StringP(cmdutil.KeyProfile, "p", "", "profile from the config file to use (env KEYWARD_PROFILE)")
+	pf.StringP(cmdutil.KeyTenant, "t", "", `tenant to act in (env KEYWARD_TENANT; default "default")`)
+	pf.StringP(cmdutil.KeyOutput, "o", "table", "output format: table, json or yaml (env KEYWARD_OUTPUT)")
+	pf.BoolP("quiet", "q", false, "print ids only")
+	pf.Bool("no-headers", false, "omit the header line of tables")
+	pf.Bool(cmdutil.KeyNoColor, false, "disable colour (env KEYWARD_NO_COLOR, NO_COLOR)")
+	pf.BoolP("yes", "y", false, "confirm destructive actions without asking (required when not on a terminal)")
+	pf.String(cmdutil.KeyDB, config.DBPathDoc, "database file (env KEYWARD_DB)")
+	pf.String(cmdutil.KeyServer, "", "keyward server URL; uses the remote API instead of a local database (env KEYWARD_SERVER)")
+	pf.String(cmdutil.KeyConfig, config.ConfigPathDoc, "config file (env KEYWARD_CONFIG)")
+	f.BindFlags(pf)
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return cmdutil.UsageErrorf("%v (see `%s --help`)", err, c.CommandPath())
+	})
+
+	cmd.AddCommand(
+		tenant.NewCmdTenant(f),
+		serviceuser.NewCmdServiceUser(f),
+		audit.NewCmdAudit(f),
+		profile.NewCmdProfile(f),
+		versioncmd.NewCmdVersion(f),
+	)
+	cmd.SetUsageTemplate(cmd.UsageTemplate() + "\n" + cmdutil.ExitCodesHelp + "\n")
+	return cmd
+}
+
+// Main runs keyward with the process's arguments and streams and returns the
+// exit code.
+func Main() int {
+	return Run(context.Background(), cmdutil.New(iostreams.System()), os.Args[1:])
+}
+
+// Run executes args with f and returns the exit code. Errors are printed to
+// stderr: one line, or the JSON error object with -o json.
+func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cmd := NewCmdRoot(f)
+	cmd.SetArgs(args)
+	cmd.SetIn(f.IOStreams.In)
+	cmd.SetOut(f.IOStreams.Out)
+	cmd.SetErr(f.IOStreams.ErrOut)
+	_, err := cmd.ExecuteContextC(ctx)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		return cmdutil.ExitOK
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(f.IOStreams.ErrOut, "interrupted")
+		return cmdutil.ExitInterrupted
+	}
+	err = classifyCobraError(err)
+	printError(f, err)
+	return cmdutil.ExitCode(err)
+}
+
+// classifyCobraError turns cobra's own argument errors into usage errors.
+func classifyCobraError(err error) error {
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	msg := err.Error()
+	for _, usage := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "requires at most", "requires exactly", "invalid argument", "flag needs an argument", "required flag", "if any flags in the group"} {
+		if strings.Contains(msg, usage) {
+			return cmdutil.UsageErrorf("%s", msg)
+		}
+	}
+	return err
+}
+
+func printError(f *cmdutil.Factory, err error) {
+	var de *domain.Error
+	if s, serr := f.Settings(); serr == nil && s.Output.Format == output.FormatJSON {
+		if !errors.As(err, &de) {
+			de = &domain.Error{Code: domain.CodeOf(err), Message: err.Error()}
+		}
+		body := *de
+		body.Message = de.Error()
+		if body.Fields == nil {
+			body.Fields = map[string]string{}
+		}
+		raw, _ := output.MarshalJSON(body)
+		f.IOStreams.ErrOut.Write(raw)
+		return
+	}
+	fmt.Fprintln(f.IOStreams.ErrOut, "error: "+strings.ReplaceAll(err.Error(), "\n", " "))
+}

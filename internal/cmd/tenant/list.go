@@ -1,0 +1,41 @@
+package tenant
+
+import (
+	"context"
+
+	"github.com/keyward/keyward/internal/cmdutil"
+	"github.com/spf13/cobra"
+)
+
+func newCmdList(f *cmdutil.Factory, runF func(context.Context, *cmdutil.Factory) error) *cobra.Command {
+	return &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List tenants",
+		Example: `  keyward tenant list
+  keyward tenant list -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), f)
+			}
+			return listRun(cmd.Context(), f)
+		},
+	}
+}
+
+func listRun(ctx context.Context, f *cmdutil.Factory) error {
+	b, err := f.Backend(ctx, cmdutil.ReadOnly)
+	if err != nil {
+		return err
+	}
+	ts, err := b.ListTenants(ctx)
+	if err != nil {
+		return err
+	}
+	p, err := f.Printer()
+	if err != nil {
+		return err
+	}
+	return p.List(ts, table(ts))
+}

@@ -1,0 +1,229 @@
+// Package cmdutil holds what every command shares: the Factory that hands
+// out streams, settings, printers and the backend lazily (so --help and
+// version never open a database), confirmation, and the one mapping from
+// errors to exit codes.
+package cmdutil
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/user"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/keyward/keyward/internal/backend"
+	"github.com/keyward/keyward/internal/config"
+	"github.com/keyward/keyward/internal/domain"
+	"github.com/keyward/keyward/internal/iostreams"
+	"github.com/keyward/keyward/internal/output"
+	"github.com/keyward/keyward/internal/service"
+	"github.com/keyward/keyward/internal/store/boltstore"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// Mode says whether a command only reads (the database is opened read-only
+// and never created) or also writes.
+type Mode int
+
+// Access modes.
+const (
+	ReadOnly Mode = iota
+	ReadWrite
+)
+
+// Keys of the settings bound to flags, environment (KEYWARD_*) and profiles.
+// Nothing else is read from the environment; never --yes.
+const (
+	KeyDB      = "db"
+	KeyTenant  = "tenant"
+	KeyProfile = "profile"
+	KeyServer  = "server"
+	KeyOutput  = "output"
+	KeyConfig  = "config"
+	KeyNoColor = "no-color"
+)
+
+// Factory gives commands their dependencies, each made on first use.
+type Factory struct {
+	IOStreams *iostreams.IOStreams
+	// Now is the clock handed to the local service (tests inject one).
+	Now func() time.Time
+	// LockTimeout bounds the wait for the database lock (default 1 s;
+	// shell completion uses ~100 ms).
+	LockTimeout time.Duration
+	// NewRemote makes the backend of a remote profile.
+	NewRemote func(ctx context.Context, f *Factory, s *Settings) (backend.Backend, error)
+
+	viper *viper.Viper
+	flags *pflag.FlagSet
+
+	once     sync.Once
+	settings *Settings
+	err      error
+	backends []backend.Backend
+}
+
+// Settings are the resolved global settings: flag > env > profile > default.
+type Settings struct {
+	ConfigPath  string
+	Config      *config.File
+	ProfileName string
+	Profile     *config.Profile // nil when no profile applies
+	DB          string
+	Tenant      string
+	Server      string
+	Output      output.Options
+	Yes         bool
+}
+
+// New returns a Factory over io. BindFlags must be called with the root's
+// persistent flags before Settings is used.
+func New(io *iostreams.IOStreams) *Factory {
+	return &Factory{IOStreams: io, Now: time.Now}
+}
+
+// BindFlags connects the global flags; only the keys above are bound to
+// KEYWARD_* environment variables.
+func (f *Factory) BindFlags(flags *pflag.FlagSet) {
+	f.flags = flags
+	f.viper = viper.New()
+	for _, key := range []string{KeyDB, KeyTenant, KeyProfile, KeyServer, KeyOutput, KeyConfig, KeyNoColor} {
+		if fl := flags.Lookup(key); fl != nil {
+			_ = f.viper.BindPFlag(key, fl)
+		}
+		_ = f.viper.BindEnv(key, "KEYWARD_"+strings.ToUpper(strings.ReplaceAll(key, "-", "_")))
+	}
+}
+
+// Settings resolves the global settings once, reading the config file.
+func (f *Factory) Settings() (*Settings, error) {
+	f.once.Do(func() { f.settings, f.err = f.resolve() })
+	return f.settings, f.err
+}
+
+func (f *Factory) resolve() (*Settings, error) {
+	v := f.viper
+	s := &Settings{}
+	s.ConfigPath = v.GetString(KeyConfig)
+	if s.ConfigPath == "" || s.ConfigPath == config.ConfigPathDoc {
+		s.ConfigPath = config.DefaultConfigPath(os.Getenv)
+	}
+	cfg, err := config.Load(v, s.ConfigPath)
+	if err != nil {
+		return nil, err
+	}
+	s.Config = cfg
+	s.ProfileName = v.GetString(KeyProfile)
+	if s.ProfileName == "" {
+		s.ProfileName = cfg.CurrentProfile
+	}
+	if s.ProfileName != "" {
+		p, ok := cfg.Profiles[s.ProfileName]
+		if !ok {
+			return nil, domain.NotFound("profile %q not found in %s", s.ProfileName, s.ConfigPath).WithHint("see `keyward profile list`")
+		}
+		s.Profile = p
+		v.SetDefault(KeyDB, p.DB)
+		v.SetDefault(KeyTenant, p.Tenant)
+		v.SetDefault(KeyServer, p.Server)
+	}
+	s.DB = v.GetString(KeyDB)
+	if s.DB == "" || s.DB == config.DBPathDoc {
+		s.DB = config.DefaultDBPath(os.Getenv)
+	}
+	s.Tenant = v.GetString(KeyTenant)
+	if s.Tenant == "" {
+		s.Tenant = domain.DefaultTenant
+	}
+	s.Server = v.GetString(KeyServer)
+	if s.Output.Format, err = output.ParseFormat(v.GetString(KeyOutput)); err != nil {
+		return nil, err
+	}
+	if v.GetBool(KeyNoColor) {
+		f.IOStreams.SetColorEnabled(false)
+	}
+	s.Output.Quiet, _ = f.flags.GetBool("quiet")
+	s.Output.NoHeaders, _ = f.flags.GetBool("no-headers")
+	s.Yes, _ = f.flags.GetBool("yes")
+	return s, nil
+}
+
+// Printer returns the printer for the global output flags.
+func (f *Factory) Printer() (*output.Printer, error) {
+	s, err := f.Settings()
+	if err != nil {
+		return nil, err
+	}
+	return &output.Printer{IO: f.IOStreams, Opts: s.Output}, nil
+}
+
+// Tenant returns the tenant commands act in (--tenant, KEYWARD_TENANT, the
+// profile's, or "default").
+func (f *Factory) Tenant() (string, error) {
+	s, err := f.Settings()
+	if err != nil {
+		return "", err
+	}
+	return s.Tenant, nil
+}
+
+// Backend opens the backend: the remote server of the profile or --server,
+// else the local database (read-only and never created in ReadOnly mode).
+func (f *Factory) Backend(ctx context.Context, mode Mode) (backend.Backend, error) {
+	s, err := f.Settings()
+	if err != nil {
+		return nil, err
+	}
+	var b backend.Backend
+	if s.Server != "" {
+		if f.NewRemote == nil {
+			return nil, errors.New("this keyward cannot talk to a server")
+		}
+		b, err = f.NewRemote(ctx, f, s)
+	} else {
+		b, err = f.Local(mode)
+	}
+	if err != nil {
+		return nil, err
+	}
+	f.backends = append(f.backends, b)
+	return b, nil
+}
+
+// Local opens the local service over the database file.
+func (f *Factory) Local(mode Mode) (*service.Service, error) {
+	s, err := f.Settings()
+	if err != nil {
+		return nil, err
+	}
+	db, err := boltstore.Open(s.DB, boltstore.Options{ReadOnly: mode == ReadOnly, Timeout: f.LockTimeout})
+	if err != nil {
+		return nil, err
+	}
+	return service.New(db, service.Options{Now: f.Now, Actor: LocalActor()}), nil
+}
+
+// Close closes every backend handed out.
+func (f *Factory) Close() error {
+	var errs []error
+	for _, b := range f.backends {
+		errs = append(errs, b.Close())
+	}
+	f.backends = nil
+	return errors.Join(errs...)
+}
+
+// LocalActor names the operator of the local CLI in audit events:
+// "local:<os user>".
+func LocalActor() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return "local:" + u.Username
+	}
+	if n := os.Getenv("USER"); n != "" {
+		return "local:" + n
+	}
+	return "local:unknown"
+}

@@ -1,0 +1,68 @@
+package domain
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+)
+
+// MaxSlugLen is the longest tenant or service user id.
+const MaxSlugLen = 63
+
+// CheckSlug validates a tenant or service user id: `[a-z0-9][a-z0-9-]{0,62}`.
+// field names the id in the error ("id", "tenant").
+func CheckSlug(field, s string) error {
+	if s == "" {
+		return Invalid(field, "must not be empty")
+	}
+	if len(s) > MaxSlugLen {
+		return Invalid(field, "%q is %d characters; the maximum is %d", s, len(s), MaxSlugLen)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '-' && i > 0:
+		case c >= 'A' && c <= 'Z':
+			return Invalid(field, "%q has upper-case letters; use lower case (%q)", s, strings.ToLower(s))
+		default:
+			return Invalid(field, "%q may contain only a-z, 0-9 and '-', and must start with a letter or digit", s)
+		}
+	}
+	return nil
+}
+
+// CheckEmail validates a bare e-mail address (no display name) and returns it
+// as given, trimmed. The uniqueness key is EmailKey.
+func CheckEmail(field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", Invalid(field, "must not be empty")
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
+		return "", Invalid(field, "%q is not a valid e-mail address", s)
+	}
+	if len(s) > 254 {
+		return "", Invalid(field, "is longer than 254 characters")
+	}
+	return s, nil
+}
+
+// EmailKey is the form under which e-mail uniqueness is checked: addresses
+// differing only in case are the same mailbox for every provider that matters.
+func EmailKey(email string) string { return strings.ToLower(email) }
+
+// CheckText validates a free-text field (display name, description): at most
+// max characters and no control characters, so tables and logs stay one line.
+func CheckText(field, s string, max int) error {
+	if len([]rune(s)) > max {
+		return Invalid(field, "is %d characters; the maximum is %d", len([]rune(s)), max)
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return Invalid(field, "must not contain control characters (got %s)", fmt.Sprintf("%U", r))
+		}
+	}
+	return nil
+}

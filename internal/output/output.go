@@ -1,0 +1,269 @@
+// Package output prints keyward's results: tables on a terminal,
+// tab-separated rows when piped, or complete JSON/YAML. Each resource owns
+// its columns (in its command package) and hands this package a Table.
+package output
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/lipgloss/table"
+	"github.com/keyward/keyward/internal/domain"
+	"github.com/keyward/keyward/internal/iostreams"
+	"github.com/muesli/termenv"
+	"go.yaml.in/yaml/v3"
+)
+
+// Format is the value of --output.
+type Format string
+
+// Output formats.
+const (
+	FormatTable Format = "table"
+	FormatJSON  Format = "json"
+	FormatYAML  Format = "yaml"
+)
+
+// ParseFormat validates an --output value.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(strings.ToLower(s)); f {
+	case "", FormatTable:
+		return FormatTable, nil
+	case FormatJSON, FormatYAML:
+		return f, nil
+	}
+	return "", domain.Invalid("output", "%q is not a format; use table, json or yaml", s)
+}
+
+// Options are the global output flags.
+type Options struct {
+	Format    Format
+	Quiet     bool // ids only
+	NoHeaders bool
+}
+
+// Table is the tabular view of a list. The first column is the id, which
+// --quiet prints alone.
+type Table struct {
+	Headers []string
+	Rows    [][]string
+}
+
+// Printer writes results to one IOStreams according to Options.
+type Printer struct {
+	IO   *iostreams.IOStreams
+	Opts Options
+}
+
+// List prints a list: data (a slice) as JSON/YAML, or t as a table.
+func (p *Printer) List(data any, t Table) error {
+	switch p.Opts.Format {
+	case FormatJSON, FormatYAML:
+		return p.Data(data)
+	}
+	w := bufio.NewWriterSize(p.IO.Out, 64<<10)
+	if p.Opts.Quiet {
+		for _, r := range t.Rows {
+			w.WriteString(r[0])
+			w.WriteByte('\n')
+		}
+		return w.Flush()
+	}
+	if p.IO.IsStdoutTTY() {
+		if len(t.Rows) == 0 {
+			fmt.Fprintln(p.IO.ErrOut, "No results.")
+			return nil
+		}
+		w.WriteString(p.render(t.Headers, t.Rows, !p.Opts.NoHeaders))
+		w.WriteByte('\n')
+		return w.Flush()
+	}
+	if !p.Opts.NoHeaders {
+		writeTSV(w, t.Headers)
+	}
+	for _, r := range t.Rows {
+		writeTSV(w, r)
+	}
+	return w.Flush()
+}
+
+// Object prints one object: data as JSON/YAML, its id with --quiet, or the
+// field/value pairs.
+func (p *Printer) Object(data any, id string, fields [][2]string) error {
+	switch p.Opts.Format {
+	case FormatJSON, FormatYAML:
+		return p.Data(data)
+	}
+	if p.Opts.Quiet {
+		_, err := fmt.Fprintln(p.IO.Out, id)
+		return err
+	}
+	w := bufio.NewWriter(p.IO.Out)
+	if p.IO.IsStdoutTTY() {
+		width := 0
+		for _, f := range fields {
+			width = max(width, len(f[0]))
+		}
+		label := lipgloss.NewStyle()
+		if p.IO.ColorEnabled() {
+			label = p.renderer().NewStyle().Bold(true)
+		}
+		for _, f := range fields {
+			fmt.Fprintf(w, "%s  %s\n", label.Render(fmt.Sprintf("%-*s", width+1, f[0]+":")), f[1])
+		}
+		return w.Flush()
+	}
+	for _, f := range fields {
+		writeTSV(w, []string{f[0], f[1]})
+	}
+	return w.Flush()
+}
+
+// Data prints data as JSON or YAML (never a table).
+func (p *Printer) Data(data any) error {
+	raw, err := MarshalJSON(data)
+	if err != nil {
+		return err
+	}
+	if p.Opts.Format == FormatYAML {
+		raw, err = JSONToYAML(raw)
+		if err != nil {
+			return err
+		}
+		_, err = p.IO.Out.Write(raw)
+		return err
+	}
+	_, err = p.IO.Out.Write(raw)
+	return err
+}
+
+// MarshalJSON is keyward's JSON: indented two spaces, no HTML escaping,
+// ending in a newline.
+func MarshalJSON(data any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	err := enc.Encode(data)
+	return buf.Bytes(), err
+}
+
+// JSONToYAML re-encodes a JSON document as block-style YAML with the same
+// field names and order.
+func JSONToYAML(raw []byte) ([]byte, error) {
+	var node yaml.Node
+	if err := yaml.Unmarshal(raw, &node); err != nil {
+		return nil, err
+	}
+	blockStyle(&node)
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(&node); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), enc.Close()
+}
+
+func blockStyle(n *yaml.Node) {
+	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+		if len(n.Content) > 0 {
+			n.Style = 0
+		}
+	}
+	if n.Kind == yaml.ScalarNode && n.Style == yaml.DoubleQuotedStyle {
+		n.Style = 0
+		if n.Tag == "!!str" && needsQuotes(n.Value) {
+			n.Style = yaml.DoubleQuotedStyle
+		}
+	}
+	for _, c := range n.Content {
+		blockStyle(c)
+	}
+}
+
+// needsQuotes reports whether a string would read back as another type.
+func needsQuotes(s string) bool {
+	var v any
+	if err := yaml.Unmarshal([]byte(s), &v); err != nil {
+		return true
+	}
+	_, isString := v.(string)
+	return !isString || s == "" || strings.ContainsAny(s, ":#\n") || strings.TrimSpace(s) != s
+}
+
+func writeTSV(w io.StringWriter, cells []string) {
+	for i, c := range cells {
+		if i > 0 {
+			w.WriteString("\t")
+		}
+		w.WriteString(strings.NewReplacer("\t", " ", "\n", " ").Replace(c))
+	}
+	w.WriteString("\n")
+}
+
+func (p *Printer) renderer() *lipgloss.Renderer {
+	r := lipgloss.NewRenderer(p.IO.Out)
+	if !p.IO.ColorEnabled() {
+		r.SetColorProfile(termenv.Ascii)
+	}
+	return r
+}
+
+func (p *Printer) render(headers []string, rows [][]string, showHeaders bool) string {
+	r := p.renderer()
+	header := r.NewStyle().Padding(0, 1)
+	if p.IO.ColorEnabled() {
+		header = header.Bold(true).Foreground(lipgloss.Color("12"))
+	}
+	cell := r.NewStyle().Padding(0, 1)
+	t := table.New().Border(lipgloss.RoundedBorder()).Rows(rows...).
+		StyleFunc(func(row, col int) lipgloss.Style {
+			if row == table.HeaderRow {
+				return header
+			}
+			return cell
+		})
+	if showHeaders {
+		t.Headers(headers...)
+	}
+	return t.Render()
+}
+
+// Time formats a time for tables: RFC 3339 UTC, or "-" when zero.
+func Time(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// TimePtr formats an optional time; nil prints as none.
+func TimePtr(t *time.Time, none string) string {
+	if t == nil {
+		return none
+	}
+	return Time(*t)
+}
+
+// Str formats an optional string; nil or empty prints "-".
+func Str(s *string) string {
+	if s == nil || *s == "" {
+		return "-"
+	}
+	return *s
+}
+
+// Join formats a list for a table cell; empty prints "-".
+func Join(l []string) string {
+	if len(l) == 0 {
+		return "-"
+	}
+	return strings.Join(l, ",")
+}

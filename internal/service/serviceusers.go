@@ -1,0 +1,295 @@
+package service
+
+import (
+	"context"
+	"strings"
+
+	"github.com/keyward/keyward/internal/backend"
+	"github.com/keyward/keyward/internal/domain"
+	"github.com/keyward/keyward/internal/store/boltstore"
+)
+
+func userResource(tenant, id string) string { return "kw:" + tenant + ":serviceuser/" + id }
+
+func userNotFound(tenant, id string) error {
+	return domain.NotFound("service user %q not found in tenant %q", id, tenant).
+		WithHint("see `keyward serviceuser list -t %s`", tenant)
+}
+
+// requireUser returns the user or CodeNotFound (naming the tenant when that
+// is what is missing).
+func requireUser(tx *boltstore.Tx, tenant, id string) (domain.ServiceUser, error) {
+	u, ok, err := tx.User(tenant, id)
+	if err != nil || ok {
+		return u, err
+	}
+	if _, err := requireTenant(tx, tenant); err != nil {
+		return u, err
+	}
+	return u, userNotFound(tenant, id)
+}
+
+// userFields are the validated free-text fields of a service user.
+type userFields struct {
+	displayName, email, description *string
+}
+
+func (f userFields) validate(v *domain.Validation) (email string) {
+	if f.displayName != nil {
+		v.AddError("displayName", domain.CheckText("displayName", *f.displayName, 128))
+	}
+	if f.description != nil {
+		v.AddError("description", domain.CheckText("description", *f.description, 1024))
+	}
+	if f.email != nil && *f.email != "" {
+		e, err := domain.CheckEmail("email", *f.email)
+		v.AddError("email", err)
+		return e
+	}
+	return ""
+}
+
+// claimEmail checks that email is free in tenant (or already id's) and
+// indexes it for id.
+func claimEmail(tx *boltstore.Tx, tenant, id, email string) error {
+	if owner, ok := tx.EmailOwner(tenant, email); ok && owner != id {
+		return domain.Conflict("email %q is already used by service user %q in tenant %q", email, owner, tenant)
+	}
+	return tx.PutEmail(tenant, email, id)
+}
+
+// CreateServiceUser implements backend.ServiceUsers.
+func (s *Service) CreateServiceUser(ctx context.Context, tenant string, in backend.CreateServiceUserInput) (backend.CreateServiceUserResult, error) {
+	var v domain.Validation
+	v.AddError("id", domain.CheckSlug("id", in.ID))
+	if in.DisplayName == "" {
+		in.DisplayName = in.ID
+	}
+	email := userFields{&in.DisplayName, &in.Email, &in.Description}.validate(&v)
+	if err := v.Err(); err != nil {
+		return backend.CreateServiceUserResult{}, err
+	}
+	var out backend.CreateServiceUserResult
+	err := s.update(func(tx *boltstore.Tx) error {
+		t, err := requireTenant(tx, tenant)
+		if err != nil {
+			return err
+		}
+		if existing, ok, err := tx.User(tenant, in.ID); err != nil {
+			return err
+		} else if ok {
+			if in.IfNotExists {
+				out.ServiceUser, err = s.withKeys(tx, existing)
+				return err
+			}
+			return domain.Conflict("service user %q already exists in tenant %q", in.ID, tenant)
+		}
+		if email == "" && t.Settings.RequireEmail {
+			return domain.Invalid("email", "is required in tenant %q (setting requireEmail)", tenant)
+		}
+		now := s.clock()
+		u := domain.ServiceUser{
+			ID: in.ID, Tenant: tenant, DisplayName: in.DisplayName, Description: in.Description,
+			Status: domain.UserActive, CreatedAt: now, CreatedBy: s.actorOf(ctx), UpdatedAt: now,
+		}
+		if email != "" {
+			if err := claimEmail(tx, tenant, u.ID, email); err != nil {
+				return err
+			}
+			u.Email = &email
+		}
+		if err := tx.PutUser(u); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, tenant, "serviceuser:create", userResource(tenant, u.ID)); err != nil {
+			return err
+		}
+		out.ServiceUser, out.Created = u, true
+		out.ServiceUser.Normalize()
+		return nil
+	})
+	return out, err
+}
+
+// ListServiceUsers implements backend.ServiceUsers.
+func (s *Service) ListServiceUsers(ctx context.Context, tenant string, f backend.ListServiceUsersFilter) ([]domain.ServiceUser, error) {
+	switch f.Status {
+	case "", domain.UserActive, domain.UserDisabled:
+	default:
+		return nil, domain.Invalid("status", "must be active or disabled (got %q)", f.Status)
+	}
+	search := strings.ToLower(f.Search)
+	out := []domain.ServiceUser{}
+	err := s.view(func(tx *boltstore.Tx) error {
+		if !tx.Initialized() {
+			return nil // nothing written yet: an empty list, not an error
+		}
+		if _, err := requireTenant(tx, tenant); err != nil {
+			return err
+		}
+		return tx.ForEachUser(tenant, func(u domain.ServiceUser) error {
+			if (f.Status == "" || u.Status == f.Status) && matchesSearch(u, search) {
+				u.Normalize()
+				out = append(out, u)
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+func matchesSearch(u domain.ServiceUser, lowered string) bool {
+	if lowered == "" {
+		return true
+	}
+	email := ""
+	if u.Email != nil {
+		email = *u.Email
+	}
+	for _, field := range []string{u.ID, u.DisplayName, email, u.Description} {
+		if strings.Contains(strings.ToLower(field), lowered) {
+			return true
+		}
+	}
+	return false
+}
+
+// GetServiceUser implements backend.ServiceUsers.
+func (s *Service) GetServiceUser(ctx context.Context, tenant, id string) (domain.ServiceUser, error) {
+	var out domain.ServiceUser
+	err := s.view(func(tx *boltstore.Tx) error {
+		u, err := requireUser(tx, tenant, id)
+		if err != nil {
+			return err
+		}
+		out, err = s.withKeys(tx, u)
+		return err
+	})
+	return out, err
+}
+
+// withKeys fills the derived fields of u: its masked keys and allowed key types.
+func (s *Service) withKeys(tx *boltstore.Tx, u domain.ServiceUser) (domain.ServiceUser, error) {
+	now := s.clock()
+	u.AccessKeys = []domain.AccessKey{}
+	err := tx.ForEachKeyOfUser(u.Tenant, u.ID, func(k boltstore.KeyRecord) error {
+		u.AccessKeys = append(u.AccessKeys, maskedKey(k, now))
+		return nil
+	})
+	u.Normalize()
+	return u, err
+}
+
+// UpdateServiceUser implements backend.ServiceUsers.
+func (s *Service) UpdateServiceUser(ctx context.Context, tenant, id string, in backend.UpdateServiceUserInput) (domain.ServiceUser, error) {
+	var v domain.Validation
+	email := userFields{in.DisplayName, in.Email, in.Description}.validate(&v)
+	if in.DisplayName != nil && *in.DisplayName == "" {
+		v.Add("displayName", "must not be empty")
+	}
+	if err := v.Err(); err != nil {
+		return domain.ServiceUser{}, err
+	}
+	var out domain.ServiceUser
+	err := s.update(func(tx *boltstore.Tx) error {
+		u, err := requireUser(tx, tenant, id)
+		if err != nil {
+			return err
+		}
+		t, err := requireTenant(tx, tenant)
+		if err != nil {
+			return err
+		}
+		if in.DisplayName != nil {
+			u.DisplayName = *in.DisplayName
+		}
+		if in.Description != nil {
+			u.Description = *in.Description
+		}
+		if in.Email != nil {
+			if email == "" && t.Settings.RequireEmail {
+				return domain.Invalid("email", "is required in tenant %q (setting requireEmail)", tenant)
+			}
+			if u.Email != nil && domain.EmailKey(*u.Email) != domain.EmailKey(email) {
+				if err := tx.DeleteEmail(tenant, *u.Email); err != nil {
+					return err
+				}
+			}
+			u.Email = nil
+			if email != "" {
+				if err := claimEmail(tx, tenant, id, email); err != nil {
+					return err
+				}
+				u.Email = &email
+			}
+		}
+		u.UpdatedAt = s.clock()
+		if err := tx.PutUser(u); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, tenant, "serviceuser:update", userResource(tenant, id)); err != nil {
+			return err
+		}
+		out, err = s.withKeys(tx, u)
+		return err
+	})
+	return out, err
+}
+
+// SetServiceUserStatus implements backend.ServiceUsers.
+func (s *Service) SetServiceUserStatus(ctx context.Context, tenant, id string, status domain.UserStatus) (domain.ServiceUser, error) {
+	action := map[domain.UserStatus]string{domain.UserActive: "serviceuser:enable", domain.UserDisabled: "serviceuser:disable"}[status]
+	if action == "" {
+		return domain.ServiceUser{}, domain.Invalid("status", "must be active or disabled (got %q)", status)
+	}
+	var out domain.ServiceUser
+	err := s.update(func(tx *boltstore.Tx) error {
+		u, err := requireUser(tx, tenant, id)
+		if err != nil {
+			return err
+		}
+		if u.Status != status {
+			u.Status, u.UpdatedAt = status, s.clock()
+			if err := tx.PutUser(u); err != nil {
+				return err
+			}
+			if err := s.audit(ctx, tx, tenant, action, userResource(tenant, id)); err != nil {
+				return err
+			}
+		}
+		out, err = s.withKeys(tx, u)
+		return err
+	})
+	return out, err
+}
+
+// DeleteServiceUser implements backend.ServiceUsers.
+func (s *Service) DeleteServiceUser(ctx context.Context, tenant, id string) error {
+	return s.update(func(tx *boltstore.Tx) error {
+		u, err := requireUser(tx, tenant, id)
+		if err != nil {
+			return err
+		}
+		var keys []boltstore.KeyRecord
+		if err := tx.ForEachKeyOfUser(tenant, id, func(k boltstore.KeyRecord) error {
+			keys = append(keys, k)
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if err := tx.DeleteKey(k); err != nil {
+				return err
+			}
+		}
+		if u.Email != nil {
+			if err := tx.DeleteEmail(tenant, *u.Email); err != nil {
+				return err
+			}
+		}
+		if err := tx.DeleteUser(tenant, id); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, tenant, "serviceuser:delete", userResource(tenant, id))
+	})
+}

@@ -1,0 +1,179 @@
+package boltstore
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/keyward/keyward/internal/domain"
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// Options say how to open the database.
+type Options struct {
+	// ReadOnly opens with a shared lock and never creates the file. A missing
+	// file is not an error: reads see an empty database.
+	ReadOnly bool
+	// Timeout bounds the wait for the file lock (1 s for commands, ~100 ms
+	// for shell completion). Zero means 1 s.
+	Timeout time.Duration
+}
+
+// DB is an open keyward database.
+type DB struct {
+	bolt *bolt.DB // nil when opened read-only on a missing file
+	path string
+}
+
+// ErrLockedMessage is what a user sees when another process holds the file.
+const ErrLockedMessage = "database is in use by another process (is `keyward serve` running? use a remote profile)"
+
+// Open opens (read-write: creating, with its directory, as needed) the
+// database at path. The file is 0600 and a created directory 0700 whatever
+// the umask. A lock held by another process past the timeout gives a
+// domain.CodeBusy error; a schema newer than SchemaVersion gives an error
+// saying so.
+func Open(path string, opts Options) (*DB, error) {
+	if opts.Timeout == 0 {
+		opts.Timeout = time.Second
+	}
+	if opts.ReadOnly {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return &DB{path: path}, nil
+		}
+	} else if err := makeDir(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly})
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, &domain.Error{Code: domain.CodeBusy, Message: ErrLockedMessage}
+		}
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if !opts.ReadOnly {
+		// bbolt creates with 0600 minus the umask; an existing file may be wider.
+		if err := os.Chmod(path, 0o600); err != nil {
+			b.Close()
+			return nil, err
+		}
+	}
+	db := &DB{bolt: b, path: path}
+	if err := db.checkSchema(); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func makeDir(dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create database directory: %w", err)
+	}
+	return os.Chmod(dir, 0o700)
+}
+
+// Path is the file this database lives in.
+func (db *DB) Path() string { return db.path }
+
+// Bolt exposes the underlying handle for backup and consistency checks.
+// It is nil for a read-only open of a missing file.
+func (db *DB) Bolt() *bolt.DB { return db.bolt }
+
+// Close releases the file and its lock.
+func (db *DB) Close() error {
+	if db.bolt == nil {
+		return nil
+	}
+	return db.bolt.Close()
+}
+
+func (db *DB) checkSchema() error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		v, err := (&Tx{tx: tx}).schemaVersion()
+		if err != nil {
+			return err
+		}
+		if v > SchemaVersion {
+			return fmt.Errorf("database %s has schema version %d, newer than this keyward understands (%d); upgrade keyward", db.path, v, SchemaVersion)
+		}
+		return nil
+	})
+}
+
+// View runs fn in a read-only transaction. On a missing file fn sees an
+// empty, uninitialised database.
+func (db *DB) View(fn func(*Tx) error) error {
+	if db.bolt == nil {
+		return fn(&Tx{})
+	}
+	return db.bolt.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+}
+
+// Update runs fn in a read-write transaction: everything fn writes commits
+// together, or nothing does when fn returns an error. The layout's buckets
+// exist before fn runs, and an older schema is migrated first.
+func (db *DB) Update(fn func(*Tx) error) error {
+	if db.bolt == nil {
+		return errors.New("database is open read-only")
+	}
+	return db.bolt.Update(func(btx *bolt.Tx) error {
+		tx := &Tx{tx: btx, writable: true}
+		if err := tx.migrate(); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
+
+func (tx *Tx) schemaVersion() (int, error) {
+	meta := tx.top(bucketMeta)
+	if meta == nil {
+		return 0, nil
+	}
+	raw := meta.Get(metaSchema)
+	if raw == nil {
+		return 0, nil
+	}
+	v, err := strconv.Atoi(string(raw))
+	if err != nil {
+		return 0, fmt.Errorf("database schema version %q is not a number: the file is damaged", raw)
+	}
+	return v, nil
+}
+
+// migrations[i] upgrades schema i to i+1. Version 0 is an empty file.
+var migrations = []func(*Tx) error{
+	0: func(tx *Tx) error {
+		for _, name := range topLevelBuckets {
+			if _, err := tx.tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+}
+
+func (tx *Tx) migrate() error {
+	v, err := tx.schemaVersion()
+	if err != nil {
+		return err
+	}
+	if v == SchemaVersion {
+		return nil
+	}
+	for ; v < SchemaVersion; v++ {
+		if err := migrations[v](tx); err != nil {
+			return fmt.Errorf("migrate database schema %d to %d: %w", v, v+1, err)
+		}
+	}
+	return tx.top(bucketMeta).Put(metaSchema, []byte(strconv.Itoa(SchemaVersion)))
+}

@@ -1,0 +1,69 @@
+// Package boltstore keeps keyward's data in one bbolt file. It knows buckets,
+// keys and encodings, and nothing of keyward's rules: the service
+// (internal/service) validates, enforces limits and audits, inside the
+// transactions this package hands out.
+//
+// # On-disk layout, schema v1
+//
+// Every value is JSON unless noted. Keys are bytes of the strings shown.
+//
+//	meta/
+//	  schema                 decimal schema version, "1"
+//	  pepper                 32 random bytes: HMAC key of secret hashes
+//	signingkeys/
+//	  <kid>                  token signing key (private; see docs/security.md)
+//	tenants/
+//	  <tenant>               domain.Tenant
+//	t/<tenant>/              one nested bucket per tenant; deleting a tenant drops it
+//	  users/<id>             domain.ServiceUser without accessKeys/allowedKeyTypes
+//	  emails/<lower(email)>  user id (unique e-mail index)
+//	  keys/<user>\x00<keyid> access key record (hash of the secret, never the secret)
+//	  policies/<name>        custom policy
+//	  groups/<name>          group
+//	  keytypes/<name>        key type
+//	keyindex/
+//	  <keyid>                "<tenant>\x00<user>": key ids are global
+//	secretindex/
+//	  <hmac-sha256 of secret> key id
+//	audit/
+//	  <seq, 8 bytes big-endian> domain.AuditEvent
+//
+// Indexes are written in the same transaction as the records they index.
+package boltstore
+
+// SchemaVersion is the layout this binary reads and writes.
+const SchemaVersion = 1
+
+// Top-level buckets.
+var (
+	bucketMeta        = []byte("meta")
+	bucketSigningKeys = []byte("signingkeys")
+	bucketTenants     = []byte("tenants")
+	bucketTenantData  = []byte("t")
+	bucketKeyIndex    = []byte("keyindex")
+	bucketSecretIndex = []byte("secretindex")
+	bucketAudit       = []byte("audit")
+
+	topLevelBuckets = [][]byte{bucketMeta, bucketSigningKeys, bucketTenants, bucketTenantData, bucketKeyIndex, bucketSecretIndex, bucketAudit}
+)
+
+// Keys in the meta bucket.
+var (
+	metaSchema = []byte("schema")
+	metaPepper = []byte("pepper")
+)
+
+// Buckets nested in t/<tenant>/.
+var (
+	bucketUsers    = []byte("users")
+	bucketEmails   = []byte("emails")
+	bucketKeys     = []byte("keys")
+	bucketPolicies = []byte("policies")
+	bucketGroups   = []byte("groups")
+	bucketKeyTypes = []byte("keytypes")
+
+	tenantBuckets = [][]byte{bucketUsers, bucketEmails, bucketKeys, bucketPolicies, bucketGroups, bucketKeyTypes}
+)
+
+// keySep separates parts of composite keys; ids never contain it.
+const keySep = "\x00"
