@@ -139,25 +139,37 @@ func (f *Factory) resolve() (*Settings, error) {
 		s.Tenant = domain.DefaultTenant
 	}
 	s.Server = v.GetString(KeyServer)
-	if s.Output.Format, err = output.ParseFormat(v.GetString(KeyOutput)); err != nil {
+	if s.Output, err = f.OutputOptions(); err != nil {
 		return nil, err
 	}
-	if v.GetBool(KeyNoColor) {
-		f.IOStreams.SetColorEnabled(false)
-	}
-	s.Output.Quiet, _ = f.flags.GetBool("quiet")
-	s.Output.NoHeaders, _ = f.flags.GetBool("no-headers")
 	s.Yes, _ = f.flags.GetBool("yes")
 	return s, nil
 }
 
+// OutputOptions resolves the output flags (and KEYWARD_OUTPUT,
+// KEYWARD_NO_COLOR) without reading the config file, so version and errors
+// print even when the config is broken.
+func (f *Factory) OutputOptions() (output.Options, error) {
+	var o output.Options
+	var err error
+	if o.Format, err = output.ParseFormat(f.viper.GetString(KeyOutput)); err != nil {
+		return o, err
+	}
+	if f.viper.GetBool(KeyNoColor) {
+		f.IOStreams.SetColorEnabled(false)
+	}
+	o.Quiet, _ = f.flags.GetBool("quiet")
+	o.NoHeaders, _ = f.flags.GetBool("no-headers")
+	return o, nil
+}
+
 // Printer returns the printer for the global output flags.
 func (f *Factory) Printer() (*output.Printer, error) {
-	s, err := f.Settings()
+	o, err := f.OutputOptions()
 	if err != nil {
 		return nil, err
 	}
-	return &output.Printer{IO: f.IOStreams, Opts: s.Output}, nil
+	return &output.Printer{IO: f.IOStreams, Opts: o}, nil
 }
 
 // Tenant returns the tenant commands act in (--tenant, KEYWARD_TENANT, the

@@ -58,8 +58,9 @@ func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }
 // humans; plain tab-separated output otherwise.
 func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
 
-// CanPrompt reports whether a human can answer a question.
-func (s *IOStreams) CanPrompt() bool { return s.stdinTTY && s.stdoutTTY }
+// CanPrompt reports whether a human can answer a question: stdin is a
+// terminal (questions go to stderr, so stdout may be piped).
+func (s *IOStreams) CanPrompt() bool { return s.stdinTTY }
 
 // ColorEnabled reports whether output may contain ANSI colour.
 func (s *IOStreams) ColorEnabled() bool { return s.color }

@@ -120,7 +120,7 @@ func classifyCobraError(err error) error {
 
 func printError(f *cmdutil.Factory, err error) {
 	var de *domain.Error
-	if s, serr := f.Settings(); serr == nil && s.Output.Format == output.FormatJSON {
+	if o, oerr := f.OutputOptions(); oerr == nil && o.Format == output.FormatJSON {
 		if !errors.As(err, &de) {
 			de = &domain.Error{Code: domain.CodeOf(err), Message: err.Error()}
 		}
