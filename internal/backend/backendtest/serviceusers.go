@@ -154,10 +154,10 @@ func testServiceUserNotFound(t *testing.T, b backend.Backend) {
 func testAuditOnlyOnSuccess(t *testing.T, b backend.Backend) {
 	before := auditCount(t, b, "default")
 	must(b.CreateServiceUser(ctx, "default", backend.CreateServiceUserInput{ID: "a", Email: "a@example.com"}))
-	_, _ = b.CreateServiceUser(ctx, "default", backend.CreateServiceUserInput{ID: "a"})                        // conflict
+	_, _ = b.CreateServiceUser(ctx, "default", backend.CreateServiceUserInput{ID: "a"})                         // conflict
 	_, _ = b.CreateServiceUser(ctx, "default", backend.CreateServiceUserInput{ID: "b", Email: "a@example.com"}) // conflict
-	_, _ = b.CreateServiceUser(ctx, "default", backend.CreateServiceUserInput{ID: "B"})                        // invalid
-	_ = b.DeleteServiceUser(ctx, "default", "ghost")                                                           // not found
+	_, _ = b.CreateServiceUser(ctx, "default", backend.CreateServiceUserInput{ID: "B"})                         // invalid
+	_ = b.DeleteServiceUser(ctx, "default", "ghost")                                                            // not found
 	events := must(b.ListAudit(ctx, "default", backend.AuditFilter{}))
 	if len(events) != before+1 {
 		t.Fatalf("got %d new audit events, want 1: %+v", len(events)-before, events)

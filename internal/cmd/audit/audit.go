@@ -2,8 +2,8 @@
 package audit
 
 import (
-	"strconv"
 	"context"
+	"strconv"
 
 	"github.com/keyward/keyward/internal/backend"
 	"github.com/keyward/keyward/internal/cmdutil"
