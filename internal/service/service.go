@@ -8,6 +8,7 @@ package service
 import (
 	"context"
 	"crypto/rand"
+	"sync/atomic"
 	"time"
 
 	"github.com/keyward/keyward/internal/backend"
@@ -29,6 +30,8 @@ type Service struct {
 	db    *boltstore.DB
 	now   func() time.Time
 	actor string
+	// generation counts committed writes; see Generation.
+	generation atomic.Uint64
 }
 
 var _ backend.Backend = (*Service)(nil)
@@ -75,7 +78,7 @@ func (s *Service) view(fn func(tx *boltstore.Tx) error) error { return s.db.View
 // update runs fn in a write transaction after making sure the database is
 // initialised; fn's writes and audit events commit together or not at all.
 func (s *Service) update(fn func(tx *boltstore.Tx) error) error {
-	return s.db.Update(func(tx *boltstore.Tx) error {
+	err := s.db.Update(func(tx *boltstore.Tx) error {
 		if !tx.Initialized() {
 			if err := s.bootstrap(tx); err != nil {
 				return err
@@ -83,7 +86,17 @@ func (s *Service) update(fn func(tx *boltstore.Tx) error) error {
 		}
 		return fn(tx)
 	})
+	if err == nil {
+		s.generation.Add(1)
+	}
+	return err
 }
+
+// Generation counts the writes this Service has committed. A server that
+// keeps state read from the database in memory (keys, users, policies)
+// remembers the generation it read them at and reads them again once it has
+// moved: every write goes through this process while it holds the file.
+func (s *Service) Generation() uint64 { return s.generation.Load() }
 
 // bootstrap fills a fresh database: the default and system tenants and the
 // pepper of secret hashes.

@@ -1,0 +1,125 @@
+package server
+
+import (
+	"context"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/keyward/keyward/internal/authz"
+	"github.com/keyward/keyward/internal/cidr"
+	"github.com/keyward/keyward/internal/domain"
+	"github.com/keyward/keyward/internal/secret"
+	"github.com/keyward/keyward/internal/service"
+)
+
+// credential is the in-memory form of one access key with everything a
+// request is checked against. It is immutable once built, except for the
+// token it hands out again (tokenReuse); a write to the database makes the
+// cache build a new one.
+type credential struct {
+	generation uint64
+	keyID      string
+	tenant     string
+	user       string
+	actor      string // "serviceuser:<tenant>/<id>"
+	secretHash [secret.HashSize]byte
+
+	keyActive   bool
+	expiresAt   *time.Time
+	revokeAt    *time.Time
+	userEnabled bool
+	keyCIDRs    []netip.Prefix
+	userCIDRs   []netip.Prefix
+
+	principal  *authz.Principal
+	tokenTTL   time.Duration
+	tokenReuse bool
+
+	// reusable is the last token issued for this key (tokenReuse).
+	reusable atomic.Pointer[issuedToken]
+}
+
+// usable returns nil when the key authenticates at now from ip, else the
+// unauthenticated error naming why. The reasons are shown only to a caller
+// that proved it holds the key (a valid secret or token).
+func (c *credential) usable(now time.Time, ip netip.Addr) error {
+	switch {
+	case !c.keyActive:
+		return domain.Unauthenticated("access key %s is inactive", c.keyID)
+	case c.expiresAt != nil && !now.Before(*c.expiresAt):
+		return domain.Unauthenticated("access key %s has expired", c.keyID)
+	case c.revokeAt != nil && !now.Before(*c.revokeAt):
+		return domain.Unauthenticated("access key %s was rotated and its grace period has ended", c.keyID)
+	case !c.userEnabled:
+		return domain.Unauthenticated("service user %q is disabled", c.user)
+	case !cidr.AllowedByAll(ip, c.keyCIDRs, c.userCIDRs):
+		return domain.Unauthenticated("source address %s is not allowed for access key %s", ip, c.keyID)
+	}
+	return nil
+}
+
+// credentialCache keeps the credentials of the keys in use, each read from
+// the service once per service generation. Unknown key ids are not
+// remembered: they cost a read each (the token endpoint's limits bound them).
+type credentialCache struct {
+	svc   *service.Service
+	byKey sync.Map // key id → *credential
+}
+
+// get returns the current credential of keyID, or nil when no such key
+// exists.
+func (cc *credentialCache) get(ctx context.Context, keyID string) (*credential, error) {
+	gen := cc.svc.Generation()
+	if v, ok := cc.byKey.Load(keyID); ok {
+		if c := v.(*credential); c.generation == gen {
+			return c, nil
+		}
+	}
+	// Read the generation before the state: a write committed meanwhile
+	// leaves this entry stale, so the next request reads again.
+	kc, found, err := cc.svc.LookupKeyCredential(ctx, keyID)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		cc.byKey.Delete(keyID)
+		return nil, nil
+	}
+	c, err := newCredential(gen, kc)
+	if err != nil {
+		return nil, err
+	}
+	cc.byKey.Store(keyID, c)
+	return c, nil
+}
+
+func newCredential(gen uint64, kc service.KeyCredential) (*credential, error) {
+	keyCIDRs, err := cidr.ParseList("cidrAllowList", kc.Key.CIDRAllowList)
+	if err != nil {
+		return nil, err
+	}
+	userCIDRs, err := cidr.ParseList("cidrAllowList", kc.User.CIDRAllowList)
+	if err != nil {
+		return nil, err
+	}
+	c := &credential{
+		generation:  gen,
+		keyID:       kc.Key.ID,
+		tenant:      kc.Key.Tenant,
+		user:        kc.Key.ServiceUser,
+		actor:       "serviceuser:" + kc.Key.Tenant + "/" + kc.Key.ServiceUser,
+		keyActive:   kc.Key.Status == domain.KeyActive,
+		expiresAt:   kc.Key.ExpiresAt,
+		revokeAt:    kc.Key.RevokeAt,
+		userEnabled: kc.User.Status == domain.UserActive,
+		keyCIDRs:    keyCIDRs,
+		userCIDRs:   userCIDRs,
+		principal:   kc.Principal,
+		tokenTTL:    kc.Settings.TokenTTL.D,
+		tokenReuse:  kc.Settings.TokenReuse,
+	}
+	copy(c.secretHash[:], kc.SecretHash)
+	return c, nil
+}

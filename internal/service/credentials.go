@@ -1,0 +1,87 @@
+package service
+
+import (
+	"context"
+	"errors"
+
+	"github.com/keyward/keyward/internal/authz"
+	"github.com/keyward/keyward/internal/domain"
+	"github.com/keyward/keyward/internal/secret"
+	"github.com/keyward/keyward/internal/store/boltstore"
+)
+
+// KeyCredential is everything a server checks about one access key when it
+// authenticates a request: the key as stored, the hash of its secret, its
+// service user, its tenant's settings and what the user may do. The server
+// keeps it in memory and reads it again once Generation has moved.
+type KeyCredential struct {
+	// Key is the stored key; Status is active or inactive, never the derived
+	// expired (compare ExpiresAt yourself).
+	Key domain.AccessKey
+	// SecretHash is the HMAC of the key's secret under the pepper (see
+	// SecretHasher).
+	SecretHash []byte
+	User       domain.ServiceUser
+	Settings   domain.TenantSettings
+	// Principal is what the user may do: its own and its groups' policies,
+	// limited by the key type's scope for a key of a type.
+	Principal *authz.Principal
+}
+
+// LookupKeyCredential returns the credential of access key keyID; found is
+// false when no such key exists (including on a database never written).
+func (s *Service) LookupKeyCredential(ctx context.Context, keyID string) (c KeyCredential, found bool, err error) {
+	err = s.view(func(tx *boltstore.Tx) error {
+		rec, ok, err := tx.Key(keyID)
+		if err != nil || !ok {
+			return err
+		}
+		u, ok, err := tx.User(rec.Tenant, rec.ServiceUser)
+		if err != nil || !ok {
+			return err
+		}
+		t, ok, err := tx.Tenant(rec.Tenant)
+		if err != nil || !ok {
+			return err
+		}
+		u.Normalize()
+		c = KeyCredential{Key: rec.AccessKey, SecretHash: rec.SecretHash, User: u, Settings: t.Settings}
+		c.Principal, err = s.principalOf(tx, u)
+		found = err == nil
+		return err
+	})
+	return c, found, err
+}
+
+// principalOf compiles what user u may do from the policies attached to it.
+func (s *Service) principalOf(tx *boltstore.Tx, u domain.ServiceUser) (*authz.Principal, error) {
+	policies := make([]*authz.Policy, 0, len(u.Policies))
+	for _, name := range u.Policies {
+		if !authz.IsManaged(name) {
+			continue // custom policies arrive with the policies feature
+		}
+		p, err := authz.ManagedPolicy(u.Tenant, name)
+		if err != nil {
+			return nil, err
+		}
+		policies = append(policies, p)
+	}
+	return authz.NewPrincipal(u.Tenant, policies...), nil
+}
+
+// SecretHasher returns the hasher of access key secrets under this
+// database's pepper. It fails before the first write (there is no pepper,
+// and so no key, yet).
+func (s *Service) SecretHasher() (*secret.Hasher, error) {
+	var pepper []byte
+	if err := s.view(func(tx *boltstore.Tx) error {
+		pepper = tx.Pepper()
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if pepper == nil {
+		return nil, errors.New("the database has not been initialised: it has no hashing pepper")
+	}
+	return secret.NewHasher(pepper)
+}
