@@ -82,7 +82,7 @@ type Settings struct {
 // New returns a Factory over io. BindFlags must be called with the root's
 // persistent flags before Settings is used.
 func New(io *iostreams.IOStreams) *Factory {
-	return &Factory{IOStreams: io, Now: time.Now}
+	return &Factory{IOStreams: io, Now: time.Now, NewRemote: RemoteBackend}
 }
 
 // BindFlags connects the global flags; only the keys above are bound to

@@ -2,11 +2,11 @@ package server
 
 import (
 	"crypto/subtle"
-	"net/netip"
 	"encoding/base64"
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"

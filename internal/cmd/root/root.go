@@ -13,6 +13,7 @@ import (
 
 	"github.com/keyward/keyward/internal/cmd/audit"
 	"github.com/keyward/keyward/internal/cmd/profile"
+	"github.com/keyward/keyward/internal/cmd/serve"
 	"github.com/keyward/keyward/internal/cmd/serviceuser"
 	"github.com/keyward/keyward/internal/cmd/tenant"
 	versioncmd "github.com/keyward/keyward/internal/cmd/version"
@@ -65,6 +66,7 @@ or, with a remote profile, against a keyward server.`,
 		serviceuser.NewCmdServiceUser(f),
 		audit.NewCmdAudit(f),
 		profile.NewCmdProfile(f),
+		serve.NewCmdServe(f, nil),
 		versioncmd.NewCmdVersion(f),
 	)
 	cmd.SetUsageTemplate(cmd.UsageTemplate() + "\n" + cmdutil.ExitCodesHelp + "\n")

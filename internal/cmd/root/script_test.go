@@ -2,6 +2,7 @@ package root_test
 
 import (
 	"context"
+	"fmt"
 	"flag"
 	"os"
 	"os/signal"
@@ -37,19 +38,25 @@ func TestMain(m *testing.M) {
 func runWithTestClock() int {
 	f := cmdutil.New(iostreams.System())
 	if path := os.Getenv("KEYWARD_TEST_CLOCK_FILE"); path != "" {
-		f.Now = func() time.Time {
-			raw, err := os.ReadFile(path)
-			if err != nil {
-				return time.Now()
-			}
-			t, err := time.Parse(time.RFC3339, strings.TrimSpace(string(raw)))
-			if err != nil {
-				panic("bad test clock: " + err.Error())
-			}
-			return t
-		}
+		f.Now = clockFile(path)
 	}
 	return root.Run(context.Background(), f, os.Args[1:])
+}
+
+// clockFile returns a clock that reads the time from path (RFC 3339), or
+// the real time while the file is missing.
+func clockFile(path string) func() time.Time {
+	return func() time.Time {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return time.Now()
+		}
+		t, err := time.Parse(time.RFC3339, strings.TrimSpace(string(raw)))
+		if err != nil {
+			panic("bad test clock: " + err.Error())
+		}
+		return t
+	}
 }
 
 // holdLock opens the database named by its argument read-write (taking the
@@ -88,6 +95,7 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 				"DB":                      filepath.Join(work, "home", "data", "keyward", "keyward.db"),
 				"KEYWARD_TEST_CLOCK_FILE": filepath.Join(work, "clock"),
 				"USER":                    "tester",
+				"ACTOR":                   `local:[^\t]+`,
 			} {
 				env.Setenv(k, v)
 			}
@@ -98,6 +106,12 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 				}
 			}
 			return os.WriteFile(filepath.Join(work, "clock"), []byte("2026-11-23T12:00:00Z\n"), 0o600)
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "remote" {
+				return false, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"clock":    cmdClock,

@@ -5,6 +5,7 @@ package servertest
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -51,57 +52,98 @@ func Start(t testing.TB, opts Options) *Env {
 	if opts.DBPath == "" {
 		opts.DBPath = filepath.Join(t.TempDir(), "keyward.db")
 	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	db, err := boltstore.Open(opts.DBPath, boltstore.Options{})
+	env, err := Run(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := service.New(db, service.Options{Now: opts.Now, Actor: "local:operator"})
-	env := &Env{Service: svc}
-	env.AdminKeyID, env.AdminSecret = Identity(t, svc, domain.SystemTenant, "admin", authz.AdministratorPolicy)
-
-	ts := httptest.NewUnstartedServer(nil)
-	env.URL = "http://" + ts.Listener.Addr().String()
-	srv, err := server.New(context.Background(), server.Config{Service: svc, Issuer: env.URL, Now: opts.Now, Logger: opts.Logger})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts.Config.Handler = srv.Handler()
-	ts.Start()
-	env.Server, env.HTTP = srv, ts
 	t.Cleanup(func() {
-		ts.Close()
-		if err := srv.Close(); err != nil {
+		if err := env.Close(); err != nil {
 			t.Errorf("server close: %v", err)
 		}
-		svc.Close()
 	})
 	return env
 }
 
-// Identity creates service user id in tenant (if missing) holding the
-// managed policies given, with a new active access key that never expires,
-// and returns the key's id and secret.
+// Run is Start without a test: the caller closes the Env.
+func Run(opts Options) (*Env, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	svc, err := Bootstrap(opts.DBPath, opts.Now)
+	if err != nil {
+		return nil, err
+	}
+	env := &Env{Service: svc}
+	if env.AdminKeyID, env.AdminSecret, err = NewIdentity(svc, domain.SystemTenant, "admin", authz.AdministratorPolicy); err != nil {
+		svc.Close()
+		return nil, err
+	}
+	ts := httptest.NewUnstartedServer(nil)
+	env.URL = "http://" + ts.Listener.Addr().String()
+	srv, err := server.New(context.Background(), server.Config{Service: svc, Issuer: env.URL, Now: opts.Now, Logger: opts.Logger})
+	if err != nil {
+		ts.Close()
+		svc.Close()
+		return nil, err
+	}
+	ts.Config.Handler = srv.Handler()
+	ts.Start()
+	env.Server, env.HTTP = srv, ts
+	return env, nil
+}
+
+// Close stops the server, flushes its batches and closes the database.
+func (e *Env) Close() error {
+	e.HTTP.Close()
+	err := e.Server.Close()
+	return errors.Join(err, e.Service.Close())
+}
+
+// Bootstrap opens (creating) the database at path as the local operator
+// would, and initialises it.
+func Bootstrap(path string, now func() time.Time) (*service.Service, error) {
+	db, err := boltstore.Open(path, boltstore.Options{})
+	if err != nil {
+		return nil, err
+	}
+	svc := service.New(db, service.Options{Now: now, Actor: "local:operator"})
+	if _, _, err := svc.CreateTenant(context.Background(), backend.CreateTenantInput{ID: domain.DefaultTenant, IfNotExists: true}); err != nil {
+		svc.Close()
+		return nil, err
+	}
+	return svc, nil
+}
+
+// Identity is NewIdentity for tests.
 func Identity(t testing.TB, svc *service.Service, tenant, id string, policies ...string) (keyID, sec string) {
 	t.Helper()
+	keyID, sec, err := NewIdentity(svc, tenant, id, policies...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keyID, sec
+}
+
+// NewIdentity creates service user id in tenant (if missing) holding the
+// managed policies given, with a new active access key that never expires,
+// and returns the key's id and secret.
+func NewIdentity(svc *service.Service, tenant, id string, policies ...string) (keyID, sec string, err error) {
 	ctx := context.Background()
 	if _, err := svc.CreateServiceUser(ctx, tenant, backend.CreateServiceUserInput{ID: id, IfNotExists: true}); err != nil {
-		t.Fatal(err)
+		return "", "", err
 	}
 	// Until policies and access keys have service methods, attach and
 	// generate through the store, then touch the user through the service so
 	// that a running server reads the new state.
 	hasher, err := svc.SecretHasher()
 	if err != nil {
-		t.Fatal(err)
+		return "", "", err
 	}
 	if keyID, err = secret.NewKeyID(); err != nil {
-		t.Fatal(err)
+		return "", "", err
 	}
 	if sec, err = secret.NewSecret(); err != nil {
-		t.Fatal(err)
+		return "", "", err
 	}
 	err = svc.DB().Update(func(tx *boltstore.Tx) error {
 		u, _, err := tx.User(tenant, id)
@@ -122,10 +164,10 @@ func Identity(t testing.TB, svc *service.Service, tenant, id string, policies ..
 		})
 	})
 	if err != nil {
-		t.Fatal(err)
+		return "", "", err
 	}
 	if _, err := svc.UpdateServiceUser(ctx, tenant, id, backend.UpdateServiceUserInput{}); err != nil {
-		t.Fatal(err)
+		return "", "", err
 	}
-	return keyID, sec
+	return keyID, sec, nil
 }
