@@ -2,8 +2,8 @@ package root_test
 
 import (
 	"context"
-	"fmt"
 	"flag"
+	"fmt"
 	"os"
 	"os/signal"
 	"path/filepath"
