@@ -88,8 +88,12 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) (string, err
 	if err != nil {
 		return keyID, err
 	}
-	if cred == nil || secret.Parse(sec) != nil {
-		s.deniedToken(keyID, nil, ip, "unknown access key or malformed secret")
+	if cred == nil {
+		s.deniedToken(keyID, nil, ip, "unknown access key")
+		return keyID, invalidClient
+	}
+	if err := secret.Parse(sec); err != nil {
+		s.deniedToken(keyID, cred, ip, "wrong secret ("+err.Error()+")")
 		return keyID, invalidClient
 	}
 	got := s.hasher.Hash(sec)

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/keyward/keyward/internal/authz"
 	"github.com/keyward/keyward/internal/domain"
@@ -103,18 +104,12 @@ func (s *Server) allow(c *caller, resource string) error {
 
 // allowAction authorizes the caller for action, one of its route's
 // actions, on resource. Denials are audited (batched).
-//
-// A resource whose tenant is not a valid tenant id names nothing that can
-// exist: the request is let through to the service, which refuses it with
-// the same error as the local CLI (not found, or the invalid id) and
-// changes nothing.
 func (s *Server) allowAction(c *caller, action, resource string) error {
 	if !slices.Contains(c.route.actions, action) {
 		panic("server: route " + c.route.pattern + " authorizes " + action + ", not one of its actions")
 	}
 	if _, ok := authz.ResourceTenant(resource); !ok {
-		c.authorized = true
-		return nil
+		resource = inOtherTenant(c.cred.tenant, resource)
 	}
 	if err := s.authorize(c.ctx, c, action, resource); err != nil {
 		s.denied(c.cred.tenant, c.cred.user, c.ip, action, resource, err.Error())
@@ -122,4 +117,44 @@ func (s *Server) allowAction(c *caller, action, resource string) error {
 	}
 	c.authorized = true
 	return nil
+}
+
+// inOtherTenant renames the tenant of a resource whose tenant id is not a
+// valid id (the path named a tenant that cannot exist) to a valid id other
+// than the caller's. Policies never match another tenant's resources, so
+// only a caller who may act in every tenant (a system Administrator) is
+// allowed — and then the service answers with the same error as the local
+// CLI (not found, or the invalid id) and changes nothing.
+func inOtherTenant(callerTenant, resource string) string {
+	const placeholder = "no-such-tenant"
+	rest := strings.TrimPrefix(resource, "kw:")
+	if i := strings.IndexByte(rest, ':'); i >= 0 && i < len(rest)-1 {
+		rest = rest[i:]
+	} else {
+		rest = ":tenant"
+	}
+	tenant := placeholder
+	if callerTenant == placeholder {
+		tenant = placeholder + "-2"
+	}
+	return "kw:" + tenant + rest
+}
+
+// Route describes one endpoint the server serves.
+type Route struct {
+	Method  string
+	Pattern string
+	// Actions are the catalog actions an API route authorizes (one, or the
+	// alternatives its request picks between); empty for public endpoints
+	// (token, JWKS, metadata, probes).
+	Actions []string
+}
+
+// Routes lists every endpoint, in the order docs/openapi.yaml documents them.
+func Routes() []Route {
+	out := make([]Route, len(routeTable))
+	for i, rt := range routeTable {
+		out[i] = Route{Method: rt.method, Pattern: rt.pattern, Actions: append([]string(nil), rt.actions...)}
+	}
+	return out
 }

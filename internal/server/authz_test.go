@@ -1,0 +1,305 @@
+package server_test
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/keyward/keyward/internal/authz"
+	"github.com/keyward/keyward/internal/backend"
+	"github.com/keyward/keyward/internal/domain"
+	"github.com/keyward/keyward/internal/server"
+	"github.com/keyward/keyward/internal/store/boltstore"
+)
+
+// pathOf fills a route pattern's wildcards: the tenant given, and "target"
+// (or a key id shape) for the rest.
+func pathOf(pattern, tenant string) string {
+	r := strings.NewReplacer("{tenant}", tenant, "{id}", "target", "{keyid}", "kwk_aaaaaaaaaaaaaaaaaaaa", "{name}", "target", "{user}", "target")
+	return r.Replace(pattern)
+}
+
+// isWrite reports whether any of a route's actions is a write action.
+func isWrite(rt server.Route) bool {
+	for _, name := range rt.Actions {
+		if a, ok := authz.LookupAction(name); ok && a.Access == authz.Write {
+			return true
+		}
+	}
+	return false
+}
+
+// A ReadOnly service user is refused every write route (403, naming the
+// reason) and allowed every read route. The routes are iterated, so a new
+// write route cannot slip through.
+func TestReadOnlyOnEveryRoute(t *testing.T) {
+	f := newFixture(t)
+	keyID, secret := f.identity(t, "default", "reader", authz.ReadOnlyPolicy)
+	f.identity(t, "default", "target")
+	tok := f.token(t, keyID, secret)
+	writes := 0
+	for _, rt := range server.Routes() {
+		if len(rt.Actions) == 0 {
+			continue
+		}
+		path := pathOf(rt.Pattern, "default")
+		resp, body := f.call(t, nil, rt.Method, path, tok, []byte(`{}`))
+		if isWrite(rt) {
+			writes++
+			code, msg := errorOf(t, body)
+			if resp.StatusCode != 403 || code != "denied" || !strings.Contains(msg, "is denied: no statement allows it (default deny)") {
+				t.Errorf("%s %s as ReadOnly: %d %s", rt.Method, path, resp.StatusCode, body)
+			}
+			continue
+		}
+		if resp.StatusCode == 403 || resp.StatusCode == 401 {
+			t.Errorf("read route %s %s as ReadOnly: %d %s", rt.Method, path, resp.StatusCode, body)
+		}
+	}
+	if writes < 7 {
+		t.Fatalf("only %d write routes", writes)
+	}
+	// Nothing was changed.
+	if users, _ := f.Service.ListServiceUsers(ctx, "default", backend.ListServiceUsersFilter{}); len(users) != 2 {
+		t.Fatalf("users after refused writes: %v", users)
+	}
+}
+
+// A tenant's Administrator is refused in another tenant; a system
+// Administrator may act everywhere.
+func TestTenantIsolationAndSystemAdministrator(t *testing.T) {
+	f := newFixture(t)
+	if _, _, err := f.Service.CreateTenant(ctx, backend.CreateTenantInput{ID: "acme"}); err != nil {
+		t.Fatal(err)
+	}
+	keyID, secret := f.identity(t, "acme", "acme-admin", authz.AdministratorPolicy)
+	acme := f.token(t, keyID, secret)
+	if resp, body := f.call(t, nil, "GET", "/v1/tenants/acme/serviceusers", acme, nil); resp.StatusCode != 200 {
+		t.Fatalf("own tenant: %d %s", resp.StatusCode, body)
+	}
+	for _, req := range [][2]string{
+		{"GET", "/v1/tenants/default/serviceusers"},
+		{"GET", "/v1/tenants/default"},
+		{"POST", "/v1/tenants/default/serviceusers"},
+		{"GET", "/v1/tenants/system/audit"},
+		{"POST", "/v1/tenants"},
+	} {
+		resp, body := f.call(t, nil, req[0], req[1], acme, map[string]string{"id": "intruder"})
+		if code, _ := errorOf(t, body); resp.StatusCode != 403 || code != "denied" {
+			t.Errorf("acme Administrator %s %s: %d %s", req[0], req[1], resp.StatusCode, body)
+		}
+	}
+	resp, body := f.call(t, nil, "GET", "/v1/tenants", acme, nil)
+	var tenants []domain.Tenant
+	json.Unmarshal(body, &tenants)
+	if resp.StatusCode != 200 || len(tenants) != 1 || tenants[0].ID != "acme" {
+		t.Fatalf("acme lists tenants: %d %s", resp.StatusCode, body)
+	}
+
+	admin := f.token(t, f.AdminKeyID, f.AdminSecret)
+	for _, req := range []struct {
+		method, path string
+		body         any
+		status       int
+	}{
+		{"POST", "/v1/tenants", map[string]string{"id": "beta"}, 201},
+		{"POST", "/v1/tenants/beta/serviceusers", map[string]string{"id": "bot"}, 201},
+		{"GET", "/v1/tenants/beta/serviceusers/bot", nil, 200},
+		{"GET", "/v1/tenants/acme/serviceusers", nil, 200},
+		{"PATCH", "/v1/tenants/acme", map[string]string{"name": "Acme"}, 200},
+		{"GET", "/v1/tenants/default/audit", nil, 200},
+		{"GET", "/v1/tenants", nil, 200},
+	} {
+		if resp, body := f.call(t, nil, req.method, req.path, admin, req.body); resp.StatusCode != req.status {
+			t.Errorf("system Administrator %s %s: %d %s", req.method, req.path, resp.StatusCode, body)
+		}
+	}
+	// The API's actor is the service user.
+	u, err := f.Service.GetServiceUser(ctx, "beta", "bot")
+	if err != nil || u.CreatedBy != "serviceuser:system/admin" {
+		t.Fatalf("created by %q (%v)", u.CreatedBy, err)
+	}
+}
+
+// An owner manages the user it owns without any policy, and nothing else.
+func TestOwnerManagesOwnedUser(t *testing.T) {
+	f := newFixture(t)
+	keyID, secret := f.identity(t, "default", "alice")
+	f.identity(t, "default", "bot")
+	f.identity(t, "default", "carol")
+	f.editUser(t, "default", "bot", func(u *domain.ServiceUser) { u.Owners = []string{"alice"} })
+	tok := f.token(t, keyID, secret)
+	for _, req := range []struct {
+		method, path string
+		body         any
+		status       int
+	}{
+		{"GET", "/v1/tenants/default/serviceusers/bot", nil, 200},
+		{"PATCH", "/v1/tenants/default/serviceusers/bot", map[string]string{"description": "mine"}, 200},
+		{"PUT", "/v1/tenants/default/serviceusers/bot/status", map[string]string{"status": "disabled"}, 200},
+		{"PUT", "/v1/tenants/default/serviceusers/bot/status", map[string]string{"status": "active"}, 200},
+		{"GET", "/v1/tenants/default/serviceusers/carol", nil, 403},
+		{"PATCH", "/v1/tenants/default/serviceusers/carol", map[string]string{"description": "x"}, 403},
+		{"GET", "/v1/tenants/default/serviceusers", nil, 403},
+		{"GET", "/v1/tenants/default", nil, 403},
+		{"DELETE", "/v1/tenants/default/serviceusers/bot", nil, 204},
+	} {
+		if resp, body := f.call(t, nil, req.method, req.path, tok, req.body); resp.StatusCode != req.status {
+			t.Errorf("owner %s %s: %d %s", req.method, req.path, resp.StatusCode, body)
+		}
+	}
+}
+
+// Every request re-checks the key and the user: a change takes effect on
+// the next request, with 401 and the RFC 6750 challenge.
+func TestRevocationOnNextRequest(t *testing.T) {
+	f := newFixture(t)
+	get := func(tok string) (int, string, string) {
+		resp, body := f.call(t, nil, "GET", "/v1/tenants/default/serviceusers/ci-bot", tok, nil)
+		msg := ""
+		if resp.StatusCode != 200 {
+			_, msg = errorOf(t, body)
+		}
+		return resp.StatusCode, msg, resp.Header.Get("WWW-Authenticate")
+	}
+	keyID, secret := f.identity(t, "default", "ci-bot", authz.ReadOnlyPolicy)
+	tok := f.token(t, keyID, secret)
+	for _, tc := range []struct {
+		name   string
+		change func()
+		undo   func()
+		reason string
+	}{
+		{"disabled user",
+			func() { f.Service.SetServiceUserStatus(ctx, "default", "ci-bot", domain.UserDisabled) },
+			func() { f.Service.SetServiceUserStatus(ctx, "default", "ci-bot", domain.UserActive) },
+			`service user "ci-bot" is disabled`},
+		{"deactivated key",
+			func() { f.editKey(t, keyID, func(k *boltstore.KeyRecord) { k.Status = domain.KeyInactive }) },
+			func() { f.editKey(t, keyID, func(k *boltstore.KeyRecord) { k.Status = domain.KeyActive }) },
+			"is inactive"},
+		{"expired key",
+			func() {
+				past := f.clock.Now()
+				f.editKey(t, keyID, func(k *boltstore.KeyRecord) { k.ExpiresAt = &past })
+			},
+			func() { f.editKey(t, keyID, func(k *boltstore.KeyRecord) { k.ExpiresAt = nil }) },
+			"has expired"},
+	} {
+		if status, msg, _ := get(tok); status != 200 {
+			t.Fatalf("%s: before: %d %s", tc.name, status, msg)
+		}
+		tc.change()
+		status, msg, challenge := get(tok)
+		if status != 401 || !strings.Contains(msg, tc.reason) || !strings.HasPrefix(challenge, `Bearer realm="keyward", error="invalid_token"`) {
+			t.Fatalf("%s: %d %q %q", tc.name, status, msg, challenge)
+		}
+		if st, tr := f.requestToken(t, nil, keyID, secret); st != 401 || !strings.Contains(tr.Description, tc.reason) {
+			t.Fatalf("%s: token endpoint: %d %+v", tc.name, st, tr)
+		}
+		tc.undo()
+	}
+	// A revoked (deleted) key, and a deleted user.
+	f.editKey(t, keyID, func(k *boltstore.KeyRecord) {})
+	if err := f.Service.DB().Update(func(tx *boltstore.Tx) error {
+		k, _, _ := tx.Key(keyID)
+		return tx.DeleteKey(k)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.touch(t, "default", "ci-bot")
+	if status, msg, _ := get(tok); status != 401 || !strings.Contains(msg, "no longer exists") {
+		t.Fatalf("revoked key: %d %s", status, msg)
+	}
+	keyID, secret = f.identity(t, "default", "ci-bot")
+	tok = f.token(t, keyID, secret)
+	if err := f.Service.DeleteServiceUser(ctx, "default", "ci-bot"); err != nil {
+		t.Fatal(err)
+	}
+	if status, msg, _ := get(tok); status != 401 {
+		t.Fatalf("deleted user: %d %s", status, msg)
+	}
+}
+
+// The effective CIDR allow list (user ∩ key) is checked at issuance and at
+// every use; 127.0.0.2 is a second loopback source.
+func TestCIDRAtIssuanceAndUse(t *testing.T) {
+	f := newFixture(t)
+	keyID, secret := f.identity(t, "default", "ci-bot", authz.ReadOnlyPolicy)
+	from1, from2 := clientFrom("127.0.0.1"), clientFrom("127.0.0.2")
+	tok1 := f.token(t, keyID, secret) // before any restriction
+	f.editUser(t, "default", "ci-bot", func(u *domain.ServiceUser) { u.CIDRAllowList = []string{"127.0.0.2/32"} })
+
+	if status, tr := f.requestToken(t, from1, keyID, secret); status != 401 || !strings.Contains(tr.Description, "source address 127.0.0.1 is not allowed") {
+		t.Fatalf("issuance from 127.0.0.1: %d %+v", status, tr)
+	}
+	status, tr := f.requestToken(t, from2, keyID, secret)
+	if status != 200 {
+		t.Fatalf("issuance from 127.0.0.2: %d %+v", status, tr)
+	}
+	path := "/v1/tenants/default/serviceusers/ci-bot"
+	if resp, body := f.call(t, from2, "GET", path, tr.AccessToken, nil); resp.StatusCode != 200 {
+		t.Fatalf("use from 127.0.0.2: %d %s", resp.StatusCode, body)
+	}
+	for _, tok := range []string{tr.AccessToken, tok1} {
+		if resp, body := f.call(t, from1, "GET", path, tok, nil); resp.StatusCode != 401 {
+			t.Fatalf("use from 127.0.0.1: %d %s", resp.StatusCode, body)
+		}
+	}
+	// The key's own list intersects the user's.
+	f.editKey(t, keyID, func(k *boltstore.KeyRecord) { k.CIDRAllowList = []string{"127.0.0.1/32"} })
+	if resp, _ := f.call(t, from2, "GET", path, tr.AccessToken, nil); resp.StatusCode != 401 {
+		t.Fatalf("use outside the key's list: %d", resp.StatusCode)
+	}
+}
+
+// Forged tokens are refused: a changed payload, alg none, HS256 keyed with
+// the public key, garbage, and no token at all.
+func TestForgedTokens(t *testing.T) {
+	f := newFixture(t)
+	good := f.token(t, f.AdminKeyID, f.AdminSecret)
+	parts := strings.Split(good, ".")
+	header, claims := jwtParts(t, good)
+	claims["tenant"] = "acme"
+	payload, _ := json.Marshal(claims)
+	tampered := parts[0] + "." + base64.RawURLEncoding.EncodeToString(payload) + "." + parts[2]
+
+	none := jwt.NewWithClaims(jwt.SigningMethodNone, jwt.MapClaims(claims))
+	none.Header["typ"], none.Header["kid"] = "at+jwt", header["kid"]
+	algNone, err := none.SignedString(jwt.UnsafeAllowNoneSignatureType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var jwks struct {
+		Keys []struct{ X string } `json:"keys"`
+	}
+	_, raw := f.call(t, nil, "GET", "/.well-known/jwks.json", "", nil)
+	json.Unmarshal(raw, &jwks)
+	pub, _ := base64.RawURLEncoding.DecodeString(jwks.Keys[0].X)
+	hs := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims(claims))
+	hs.Header["typ"], hs.Header["kid"] = "at+jwt", header["kid"]
+	hsToken, err := hs.SignedString(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tok := range map[string]string{
+		"tampered": tampered, "alg none": algNone, "HS256 with the public key": hsToken,
+		"garbage": "not.a.token", "truncated": good[:len(good)-4],
+	} {
+		resp, body := f.call(t, nil, "GET", "/v1/tenants/default/serviceusers", tok, nil)
+		if code, _ := errorOf(t, body); resp.StatusCode != 401 || code != "unauthenticated" ||
+			!strings.Contains(resp.Header.Get("WWW-Authenticate"), `error="invalid_token"`) {
+			t.Errorf("%s: %d %s %q", name, resp.StatusCode, body, resp.Header.Get("WWW-Authenticate"))
+		}
+	}
+	resp, body := f.call(t, nil, "GET", "/v1/tenants/default/serviceusers", "", nil)
+	if resp.StatusCode != 401 || resp.Header.Get("WWW-Authenticate") != `Bearer realm="keyward"` {
+		t.Fatalf("no token: %d %s %q", resp.StatusCode, body, resp.Header.Get("WWW-Authenticate"))
+	}
+	if resp, _ := f.call(t, nil, "GET", "/v1/tenants/default/serviceusers", good, nil); resp.StatusCode != 200 {
+		t.Fatalf("the genuine token: %d", resp.StatusCode)
+	}
+}
