@@ -116,6 +116,7 @@ func (s *Server) flushLoop(interval time.Duration, stop <-chan struct{}, done ch
 		select {
 		case <-t.C:
 			_ = s.flush(context.Background())
+			s.revoked.prune(s.now())
 		case <-stop:
 			return
 		}

@@ -45,6 +45,18 @@ type credential struct {
 // unauthenticated error naming why. The reasons are shown only to a caller
 // that proved it holds the key (a valid secret or token).
 func (c *credential) usable(now time.Time, ip netip.Addr) error {
+	if err := c.state(now); err != nil {
+		return err
+	}
+	if !cidr.AllowedByAll(ip, c.keyCIDRs, c.userCIDRs) {
+		return domain.Unauthenticated("source address %s is not allowed for access key %s", ip, c.keyID)
+	}
+	return nil
+}
+
+// state returns nil when the key and its user are valid at now, whatever
+// the caller's address.
+func (c *credential) state(now time.Time) error {
 	switch {
 	case !c.keyActive:
 		return domain.Unauthenticated("access key %s is inactive", c.keyID)
@@ -54,8 +66,6 @@ func (c *credential) usable(now time.Time, ip netip.Addr) error {
 		return domain.Unauthenticated("access key %s was rotated and its grace period has ended", c.keyID)
 	case !c.userEnabled:
 		return domain.Unauthenticated("service user %q is disabled", c.user)
-	case !cidr.AllowedByAll(ip, c.keyCIDRs, c.userCIDRs):
-		return domain.Unauthenticated("source address %s is not allowed for access key %s", ip, c.keyID)
 	}
 	return nil
 }

@@ -44,82 +44,52 @@ var invalidClient = &oauthError{status: http.StatusUnauthorized, code: "invalid_
 // the access key id as client_id and its secret as client_secret, by HTTP
 // Basic (client_secret_basic) or form fields (client_secret_post).
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
-	keyID, err := s.issueToken(w, r)
-	responseLog(w).setKeyID(keyID)
+	s.serveOAuth(w, r, s.issueToken)
+}
+
+// serveOAuth runs an OAuth endpoint and writes its error the RFC 6749 §5.2
+// way.
+func (s *Server) serveOAuth(w http.ResponseWriter, r *http.Request, endpoint func(http.ResponseWriter, *http.Request) error) {
+	err := endpoint(w, r)
 	if err == nil {
 		return
 	}
 	var oe *oauthError
 	if !errors.As(err, &oe) {
-		s.log.LogAttrs(r.Context(), slog.LevelError, "token endpoint", slog.String("error", err.Error()))
+		s.log.LogAttrs(r.Context(), slog.LevelError, "oauth endpoint", slog.String("path", r.URL.Path), slog.String("error", err.Error()))
 		oe = &oauthError{status: http.StatusInternalServerError, code: "server_error", description: "internal error"}
 	}
 	writeOAuthError(w, oe)
 }
 
-// issueToken authenticates the client and writes the token response. It
-// returns the key id the request named (for the log) and the error to send.
-func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) (string, error) {
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
-		return "", &oauthError{status: http.StatusBadRequest, code: "invalid_request",
-			description: "the body must be application/x-www-form-urlencoded"}
+// issueToken authenticates the client and writes the token response.
+func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) error {
+	if err := parseOAuthForm(r); err != nil {
+		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return "", &oauthError{status: http.StatusRequestEntityTooLarge, code: "invalid_request", description: bodyTooLarge(tooLarge.Limit).Message}
-		}
-		return "", &oauthError{status: http.StatusBadRequest, code: "invalid_request", description: "the form body is malformed"}
-	}
-	form := r.PostForm
-	keyID, sec, err := clientCredentials(r, form)
-	if err != nil {
-		return keyID, err
-	}
-	if gt := form.Get("grant_type"); gt != "client_credentials" {
+	if gt := r.PostForm.Get("grant_type"); gt != "client_credentials" {
 		if gt == "" {
-			return keyID, &oauthError{status: http.StatusBadRequest, code: "invalid_request", description: "grant_type is missing"}
+			return &oauthError{status: http.StatusBadRequest, code: "invalid_request", description: "grant_type is missing"}
 		}
-		return keyID, &oauthError{status: http.StatusBadRequest, code: "unsupported_grant_type",
+		return &oauthError{status: http.StatusBadRequest, code: "unsupported_grant_type",
 			description: "only the client_credentials grant is supported"}
 	}
-	ip := s.clientIP(r)
-	cred, err := s.creds.get(r.Context(), keyID)
+	cred, now, err := s.authenticateClient(w, r, "token:issue")
 	if err != nil {
-		return keyID, err
+		return err
 	}
-	if cred == nil {
-		s.deniedToken(keyID, nil, ip, "unknown access key")
-		return keyID, invalidClient
-	}
-	if err := secret.Parse(sec); err != nil {
-		s.deniedToken(keyID, cred, ip, "wrong secret ("+err.Error()+")")
-		return keyID, invalidClient
-	}
-	got := s.hasher.Hash(sec)
-	if subtle.ConstantTimeCompare(got[:], cred.secretHash[:]) != 1 {
-		s.deniedToken(keyID, cred, ip, "wrong secret")
-		return keyID, invalidClient
-	}
-	now := s.now()
-	if err := cred.usable(now, ip); err != nil {
-		s.deniedToken(keyID, cred, ip, err.Error())
-		return keyID, &oauthError{status: http.StatusUnauthorized, code: "invalid_client", description: err.Error()}
-	}
-	s.keyUse.record(keyID, now, ip)
-
 	t := s.tokenFor(cred, now)
 	if t == nil {
 		raw, claims, err := s.issuer.Issue(token.Request{
-			Subject: cred.user, ClientID: keyID, Tenant: cred.tenant, TTL: cred.tokenTTL,
+			Subject: cred.user, ClientID: cred.keyID, Tenant: cred.tenant, TTL: cred.tokenTTL,
 			NotAfter: []*time.Time{cred.expiresAt, cred.revokeAt},
 		})
 		if err != nil {
 			var de *domain.Error
 			if errors.As(err, &de) && de.Code == domain.CodeUnauthenticated {
-				return keyID, &oauthError{status: http.StatusUnauthorized, code: "invalid_client", description: de.Message}
+				return &oauthError{status: http.StatusUnauthorized, code: "invalid_client", description: de.Message}
 			}
-			return keyID, err
+			return err
 		}
 		t = &issuedToken{raw: raw, claims: claims}
 		if cred.tokenReuse {
@@ -127,7 +97,60 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) (string, err
 		}
 	}
 	writeTokenResponse(w, t, now)
-	return keyID, nil
+	return nil
+}
+
+// parseOAuthForm reads the form body of an OAuth endpoint.
+func parseOAuthForm(r *http.Request) error {
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+		return &oauthError{status: http.StatusBadRequest, code: "invalid_request",
+			description: "the body must be application/x-www-form-urlencoded"}
+	}
+	if err := r.ParseForm(); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return &oauthError{status: http.StatusRequestEntityTooLarge, code: "invalid_request", description: bodyTooLarge(tooLarge.Limit).Message}
+		}
+		return &oauthError{status: http.StatusBadRequest, code: "invalid_request", description: "the form body is malformed"}
+	}
+	return nil
+}
+
+// authenticateClient checks the client credentials of an OAuth request
+// (parsed form) against the key's current state and records the key's use.
+// action names the endpoint in denied-request audit events. The time of the
+// check is returned for the response.
+func (s *Server) authenticateClient(w http.ResponseWriter, r *http.Request, action string) (*credential, time.Time, error) {
+	keyID, sec, err := clientCredentials(r, r.PostForm)
+	responseLog(w).setKeyID(keyID)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	ip := s.clientIP(r)
+	cred, err := s.creds.get(r.Context(), keyID)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if cred == nil {
+		s.deniedClient(action, keyID, nil, ip, "unknown access key")
+		return nil, time.Time{}, invalidClient
+	}
+	if err := secret.Parse(sec); err != nil {
+		s.deniedClient(action, keyID, cred, ip, "wrong secret ("+err.Error()+")")
+		return nil, time.Time{}, invalidClient
+	}
+	got := s.hasher.Hash(sec)
+	if subtle.ConstantTimeCompare(got[:], cred.secretHash[:]) != 1 {
+		s.deniedClient(action, keyID, cred, ip, "wrong secret")
+		return nil, time.Time{}, invalidClient
+	}
+	now := s.now()
+	if err := cred.usable(now, ip); err != nil {
+		s.deniedClient(action, keyID, cred, ip, err.Error())
+		return nil, time.Time{}, &oauthError{status: http.StatusUnauthorized, code: "invalid_client", description: err.Error()}
+	}
+	s.keyUse.record(keyID, now, ip)
+	return cred, now, nil
 }
 
 // tokenFor returns the token to hand out again under tokenReuse: the last
@@ -223,17 +246,17 @@ func writeOAuthError(w http.ResponseWriter, e *oauthError) {
 	}{e.code, e.description})
 }
 
-// deniedToken queues the audit event of a refused token request. The key id
+// deniedClient queues the audit event of a refused OAuth client. The key id
 // is recorded only when it is well-formed: a client that swapped id and
 // secret must not get its secret into the audit log.
-func (s *Server) deniedToken(keyID string, cred *credential, ip netip.Addr, reason string) {
+func (s *Server) deniedClient(action, keyID string, cred *credential, ip netip.Addr, reason string) {
 	if cred != nil {
-		s.denied(cred.tenant, cred.user, ip, "token:issue", authz.KeyResource(cred.tenant, cred.user, keyID), reason)
+		s.denied(cred.tenant, cred.user, ip, action, authz.KeyResource(cred.tenant, cred.user, keyID), reason)
 		return
 	}
 	target := ""
 	if secret.ValidKeyID(keyID) {
 		target = "key/" + keyID
 	}
-	s.denied("", "", ip, "token:issue", target, reason)
+	s.denied("", "", ip, action, target, reason)
 }

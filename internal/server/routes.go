@@ -29,6 +29,8 @@ type route struct {
 // tests iterate them.
 var routeTable = []route{
 	{method: "POST", pattern: token.TokenPath, public: (*Server).handleToken},
+	{method: "POST", pattern: token.IntrospectPath, public: (*Server).handleIntrospect},
+	{method: "POST", pattern: token.RevokePath, public: (*Server).handleRevoke},
 	{method: "GET", pattern: token.JWKSPath, public: (*Server).handleJWKS},
 	{method: "GET", pattern: token.MetadataPath, public: (*Server).handleMetadata},
 	{method: "GET", pattern: "/healthz", public: (*Server).handleHealthz},
