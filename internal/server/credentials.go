@@ -101,8 +101,31 @@ func (cc *credentialCache) get(ctx context.Context, keyID string) (*credential, 
 	if err != nil {
 		return nil, err
 	}
+	if v, ok := cc.byKey.Load(keyID); ok {
+		// A write elsewhere (a last-used flush, another user) need not cost
+		// the key its reusable token.
+		if old := v.(*credential); old.sameGrant(c) {
+			c.reusable.Store(old.reusable.Load())
+		}
+	}
 	cc.byKey.Store(keyID, c)
 	return c, nil
+}
+
+// sameGrant reports whether a token issued under c would be issued the same
+// under d: same key, secret, state, expiry and token settings.
+func (c *credential) sameGrant(d *credential) bool {
+	return c.keyID == d.keyID && c.tenant == d.tenant && c.user == d.user && c.secretHash == d.secretHash &&
+		c.keyActive == d.keyActive && c.userEnabled == d.userEnabled &&
+		equalTime(c.expiresAt, d.expiresAt) && equalTime(c.revokeAt, d.revokeAt) &&
+		c.tokenTTL == d.tokenTTL && c.tokenReuse == d.tokenReuse
+}
+
+func equalTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
 }
 
 func newCredential(gen uint64, kc service.KeyCredential) (*credential, error) {

@@ -65,6 +65,7 @@ type Server struct {
 	metadata []byte
 
 	creds        credentialCache
+	reads        readCache
 	revoked      revokedTokens
 	keyUse       keyUseBatch
 	deniedEvents deniedBatch

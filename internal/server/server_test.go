@@ -2,10 +2,12 @@ package server_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/keyward/keyward/internal/authz"
 	"github.com/keyward/keyward/internal/backend"
@@ -146,5 +148,51 @@ func TestReadiness(t *testing.T) {
 	}
 	if resp, _ := f.call(t, nil, "GET", "/healthz", "", nil); resp.StatusCode != 200 {
 		t.Fatalf("healthz: %d", resp.StatusCode)
+	}
+}
+
+// The cached read of a service user follows every write and the clock (a
+// key shows expired from its expiry on, with no write in between).
+func TestReadCacheFollowsWritesAndTime(t *testing.T) {
+	f := newFixture(t)
+	keyID, secret := f.identity(t, "default", "ci-bot", authz.ReadOnlyPolicy)
+	expiry := f.clock.Now().Add(time.Minute)
+	f.editKey(t, keyID, func(k *boltstore.KeyRecord) { k.ExpiresAt = &expiry })
+	tok := f.token(t, keyID, secret)
+	get := func() domain.ServiceUser {
+		t.Helper()
+		resp, body := f.call(t, nil, "GET", "/v1/tenants/default/serviceusers/ci-bot", tok, nil)
+		var u domain.ServiceUser
+		if err := json.Unmarshal(body, &u); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%d %s", resp.StatusCode, body)
+		}
+		return u
+	}
+	if u := get(); u.Description != "" || u.AccessKeys[0].Status != domain.KeyActive || u.AccessKeys[0].LastUsedAt != nil {
+		t.Fatalf("first read = %+v", u)
+	}
+	get()
+	desc := "changed"
+	if _, err := f.Service.UpdateServiceUser(ctx, "default", "ci-bot", backend.UpdateServiceUserInput{Description: &desc}); err != nil {
+		t.Fatal(err)
+	}
+	if u := get(); u.Description != "changed" {
+		t.Fatalf("after a write: %+v", u)
+	}
+	if err := f.Server.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if u := get(); u.AccessKeys[0].LastUsedAt == nil {
+		t.Fatal("last use not shown after the flush")
+	}
+	f.clock.Advance(59 * time.Second)
+	if u := get(); u.AccessKeys[0].Status != domain.KeyActive {
+		t.Fatalf("a second before expiry: %s", u.AccessKeys[0].Status)
+	}
+	// The key itself has expired now, so read as the Administrator.
+	f.clock.Advance(time.Second)
+	tok = f.token(t, f.AdminKeyID, f.AdminSecret)
+	if u := get(); u.AccessKeys[0].Status != domain.KeyExpired {
+		t.Fatalf("at expiry: %s", u.AccessKeys[0].Status)
 	}
 }

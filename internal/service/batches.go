@@ -18,13 +18,13 @@ type KeyUse struct {
 // RecordKeyUses stores the last use of each key in one transaction, for the
 // server's batches (never a write per request). Keys deleted meanwhile are
 // skipped, and a use older than the one stored does not replace it. It is
-// not audited and does not move Generation: last use changes nothing a
-// request is checked against.
+// not audited. Like every write it moves Generation (lastUsedAt shows in
+// reads a server may cache).
 func (s *Service) RecordKeyUses(ctx context.Context, uses []KeyUse) error {
 	if len(uses) == 0 {
 		return nil
 	}
-	return s.db.Update(func(tx *boltstore.Tx) error {
+	return s.update(func(tx *boltstore.Tx) error {
 		for _, u := range uses {
 			k, ok, err := tx.Key(u.KeyID)
 			if err != nil {
