@@ -30,8 +30,11 @@ type Service struct {
 	db    *boltstore.DB
 	now   func() time.Time
 	actor string
-	// generation counts committed writes; see Generation.
-	generation atomic.Uint64
+	// batch, when set, is the one write transaction every call joins (Batch).
+	batch *batchTx
+	// generation counts committed writes (see Generation); shared with the
+	// batch copies of the service.
+	generation *atomic.Uint64
 }
 
 var _ backend.Backend = (*Service)(nil)
@@ -44,7 +47,7 @@ func New(db *boltstore.DB, opts Options) *Service {
 	if opts.Actor == "" {
 		opts.Actor = "local:unknown"
 	}
-	return &Service{db: db, now: opts.Now, actor: opts.Actor}
+	return &Service{db: db, now: opts.Now, actor: opts.Actor, generation: new(atomic.Uint64)}
 }
 
 // Close closes the database.
@@ -73,11 +76,19 @@ func (s *Service) actorOf(ctx context.Context) string {
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Second) }
 
 // view runs fn in a read transaction.
-func (s *Service) view(fn func(tx *boltstore.Tx) error) error { return s.db.View(fn) }
+func (s *Service) view(fn func(tx *boltstore.Tx) error) error {
+	if s.batch != nil {
+		return s.batch.run(fn)
+	}
+	return s.db.View(fn)
+}
 
 // update runs fn in a write transaction after making sure the database is
 // initialised; fn's writes and audit events commit together or not at all.
 func (s *Service) update(fn func(tx *boltstore.Tx) error) error {
+	if s.batch != nil {
+		return s.batch.run(fn) // Batch counts the generation when it commits
+	}
 	err := s.db.Update(func(tx *boltstore.Tx) error {
 		if !tx.Initialized() {
 			if err := s.bootstrap(tx); err != nil {

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -38,8 +37,6 @@ const (
 	maxHeaderBytes    = 64 << 10
 	// shutdownTimeout bounds the wait for requests in flight at SIGTERM.
 	shutdownTimeout = 10 * time.Second
-	// gcPercent is the GOGC serve runs with unless GOGC is set.
-	gcPercent = 400
 )
 
 // Options are the inputs of `keyward serve`.
@@ -111,11 +108,6 @@ func Run(ctx context.Context, opts *Options) error {
 	proxies, err := cidr.ParseList("trusted-proxy", opts.TrustedProxies)
 	if err != nil {
 		return err
-	}
-	if os.Getenv("GOGC") == "" {
-		// The server's heap is small and mostly short-lived request garbage:
-		// collecting less often buys throughput for a few MiB.
-		debug.SetGCPercent(gcPercent)
 	}
 	f := opts.Factory
 	db, err := boltstore.Open(opts.DBPath, boltstore.Options{Timeout: f.LockTimeout})
