@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/keyward/keyward/internal/cmd/audit"
+	"github.com/keyward/keyward/internal/cmd/key"
 	"github.com/keyward/keyward/internal/cmd/profile"
 	"github.com/keyward/keyward/internal/cmd/serviceuser"
 	"github.com/keyward/keyward/internal/cmd/tenant"
@@ -63,6 +64,7 @@ or, with a remote profile, against a keyward server.`,
 	cmd.AddCommand(
 		tenant.NewCmdTenant(f),
 		serviceuser.NewCmdServiceUser(f),
+		key.NewCmdKey(f),
 		audit.NewCmdAudit(f),
 		profile.NewCmdProfile(f),
 		versioncmd.NewCmdVersion(f),
