@@ -31,8 +31,11 @@ type Service struct {
 	db    *boltstore.DB
 	now   func() time.Time
 	actor string
+	// batch, when set, is the one write transaction every call joins (Batch).
+	batch *batchTx
 
-	hashers hasherCache
+	// hashers and auth are shared by a Batch's service and its parent.
+	hashers *hasherCache
 	auth    *authCache
 }
 
@@ -46,7 +49,7 @@ func New(db *boltstore.DB, opts Options) *Service {
 	if opts.Actor == "" {
 		opts.Actor = "local:unknown"
 	}
-	return &Service{db: db, now: opts.Now, actor: opts.Actor, auth: newAuthCache()}
+	return &Service{db: db, now: opts.Now, actor: opts.Actor, hashers: &hasherCache{}, auth: newAuthCache()}
 }
 
 // Close closes the database.
@@ -75,13 +78,21 @@ func (s *Service) actorOf(ctx context.Context) string {
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Second) }
 
 // view runs fn in a read transaction.
-func (s *Service) view(fn func(tx *boltstore.Tx) error) error { return s.db.View(fn) }
+func (s *Service) view(fn func(tx *boltstore.Tx) error) error {
+	if s.batch != nil {
+		return s.batch.run(fn)
+	}
+	return s.db.View(fn)
+}
 
 // update runs fn in a write transaction after making sure the database is
 // initialised and deleting rotated keys whose grace period is over; fn's
 // writes and audit events commit together or not at all. Afterwards the
 // authentication cache forgets whatever the transaction touched.
 func (s *Service) update(fn func(tx *boltstore.Tx) error) error {
+	if s.batch != nil {
+		return s.batch.run(fn)
+	}
 	var changes *boltstore.Changes
 	err := s.db.Update(func(tx *boltstore.Tx) error {
 		if !tx.Initialized() {
