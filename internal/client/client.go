@@ -177,11 +177,11 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 		if err != nil {
 			return 0, err
 		}
-		status, raw, err := c.send(ctx, method, path, query, body, tok)
+		status, challenge, raw, err := c.send(ctx, method, path, query, body, tok)
 		if err != nil {
 			return 0, err
 		}
-		if status == http.StatusUnauthorized && c.creds != nil && attempt == 0 {
+		if status == http.StatusUnauthorized && c.creds != nil && attempt == 0 && strings.Contains(challenge, `error="invalid_token"`) {
 			c.forgetToken(tok) // expired early, revoked, or the server's keys changed
 			continue
 		}
@@ -197,7 +197,9 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 	}
 }
 
-func (c *Client) send(ctx context.Context, method, path string, query url.Values, body []byte, tok string) (int, []byte, error) {
+// send makes one HTTP exchange and returns the status, the WWW-Authenticate
+// challenge and the body.
+func (c *Client) send(ctx context.Context, method, path string, query url.Values, body []byte, tok string) (int, string, []byte, error) {
 	u := c.base + path
 	if len(query) > 0 {
 		u += "?" + query.Encode()
@@ -208,7 +210,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
-		return 0, nil, err
+		return 0, "", nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+tok)
 	req.Header.Set("Accept", "application/json")
@@ -219,16 +221,16 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return 0, nil, ctx.Err()
+			return 0, "", nil, ctx.Err()
 		}
-		return 0, nil, unreachable(c.base, err)
+		return 0, "", nil, unreachable(c.base, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
-		return 0, nil, unreachable(c.base, err)
+		return 0, "", nil, unreachable(c.base, err)
 	}
-	return resp.StatusCode, raw, nil
+	return resp.StatusCode, resp.Header.Get("WWW-Authenticate"), raw, nil
 }
 
 // errorBody is the server's error JSON.

@@ -27,7 +27,7 @@ func (b *keyUseBatch) record(keyID string, at time.Time, ip netip.Addr) {
 	if b.pending == nil {
 		b.pending = make(map[string]service.KeyUse)
 	}
-	b.pending[keyID] = service.KeyUse{KeyID: keyID, At: at, IP: ip.String()}
+	b.pending[keyID] = service.KeyUse{KeyID: keyID, At: at, IP: ip}
 	b.mu.Unlock()
 }
 
@@ -87,7 +87,7 @@ func (s *Server) denied(tenant, user string, ip netip.Addr, action, target, reas
 func (s *Server) flush(ctx context.Context) error {
 	var firstErr error
 	if uses := s.keyUse.take(); len(uses) > 0 {
-		if err := s.svc.RecordKeyUses(ctx, uses); err != nil {
+		if err := s.svc.RecordKeyUse(ctx, uses); err != nil {
 			s.log.LogAttrs(ctx, slog.LevelError, "record key use", slog.Int("keys", len(uses)), slog.String("error", err.Error()))
 			firstErr = err
 		}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/authz"
-	"github.com/keyward/keyward/internal/cidr"
 	"github.com/keyward/keyward/internal/domain"
 	"github.com/keyward/keyward/internal/secret"
 	"github.com/keyward/keyward/internal/service"
@@ -25,50 +24,35 @@ type credential struct {
 	user       string
 	actor      string // "serviceuser:<tenant>/<id>"
 	secretHash [secret.HashSize]byte
+	check      service.KeyCredential
 
+	// What the token endpoint needs: the limits of a token's life.
 	keyActive   bool
+	userEnabled bool
 	expiresAt   *time.Time
 	revokeAt    *time.Time
-	userEnabled bool
-	keyCIDRs    []netip.Prefix
-	userCIDRs   []netip.Prefix
-
-	principal  *authz.Principal
-	tokenTTL   time.Duration
-	tokenReuse bool
+	principal   *authz.Principal
+	tokenTTL    time.Duration
+	tokenReuse  bool
 
 	// reusable is the last token issued for this key (tokenReuse).
 	reusable atomic.Pointer[issuedToken]
 }
 
 // usable returns nil when the key authenticates at now from ip, else the
-// unauthenticated error naming why. The reasons are shown only to a caller
-// that proved it holds the key (a valid secret or token).
+// unauthenticated error naming why (the rule of `key verify`). The reasons
+// are shown only to a caller that proved it holds the key (a valid secret
+// or token).
 func (c *credential) usable(now time.Time, ip netip.Addr) error {
-	if err := c.state(now); err != nil {
-		return err
+	if !ip.IsValid() {
+		ip = netip.IPv6Unspecified() // an unparsable peer matches no allow list
 	}
-	if !cidr.AllowedByAll(ip, c.keyCIDRs, c.userCIDRs) {
-		return domain.Unauthenticated("source address %s is not allowed for access key %s", ip, c.keyID)
-	}
-	return nil
+	return c.check.Check(now, ip)
 }
 
 // state returns nil when the key and its user are valid at now, whatever
 // the caller's address.
-func (c *credential) state(now time.Time) error {
-	switch {
-	case !c.keyActive:
-		return domain.Unauthenticated("access key %s is inactive", c.keyID)
-	case c.expiresAt != nil && !now.Before(*c.expiresAt):
-		return domain.Unauthenticated("access key %s has expired", c.keyID)
-	case c.revokeAt != nil && !now.Before(*c.revokeAt):
-		return domain.Unauthenticated("access key %s was rotated and its grace period has ended", c.keyID)
-	case !c.userEnabled:
-		return domain.Unauthenticated("service user %q is disabled", c.user)
-	}
-	return nil
-}
+func (c *credential) state(now time.Time) error { return c.check.Check(now, netip.Addr{}) }
 
 // credentialCache keeps the credentials of the keys in use, each read from
 // the service once per service generation. Unknown key ids are not
@@ -129,26 +113,17 @@ func equalTime(a, b *time.Time) bool {
 }
 
 func newCredential(gen uint64, kc service.KeyCredential) (*credential, error) {
-	keyCIDRs, err := cidr.ParseList("cidrAllowList", kc.Key.CIDRAllowList)
-	if err != nil {
-		return nil, err
-	}
-	userCIDRs, err := cidr.ParseList("cidrAllowList", kc.User.CIDRAllowList)
-	if err != nil {
-		return nil, err
-	}
 	c := &credential{
 		generation:  gen,
 		keyID:       kc.Key.ID,
 		tenant:      kc.Key.Tenant,
 		user:        kc.Key.ServiceUser,
 		actor:       "serviceuser:" + kc.Key.Tenant + "/" + kc.Key.ServiceUser,
+		check:       kc,
 		keyActive:   kc.Key.Status == domain.KeyActive,
+		userEnabled: kc.User.Status == domain.UserActive,
 		expiresAt:   kc.Key.ExpiresAt,
 		revokeAt:    kc.Key.RevokeAt,
-		userEnabled: kc.User.Status == domain.UserActive,
-		keyCIDRs:    keyCIDRs,
-		userCIDRs:   userCIDRs,
 		principal:   kc.Principal,
 		tokenTTL:    kc.Settings.TokenTTL.D,
 		tokenReuse:  kc.Settings.TokenReuse,

@@ -84,12 +84,22 @@ func toBody(de *domain.Error) ErrorBody {
 	return ErrorBody{Code: de.Code, Message: de.Error(), Fields: fields}
 }
 
-// writeError answers an API request with err. A 401 carries the RFC 6750
-// challenge.
+// writeError answers an API request with err. A 401 (the service refused a
+// secret, say) carries the plain Bearer challenge: the request's own token
+// was fine.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status, body := s.errorResponse(r, err)
 	if status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", bearerChallenge(r, body.Message))
+		w.Header().Set("WWW-Authenticate", `Bearer realm="keyward"`)
 	}
+	writeJSON(w, status, body)
+}
+
+// writeAuthError answers a request whose bearer token was refused, with
+// the RFC 6750 challenge naming invalid_token (clients fetch a new token
+// on it).
+func (s *Server) writeAuthError(w http.ResponseWriter, r *http.Request, err error) {
+	status, body := s.errorResponse(r, err)
+	w.Header().Set("WWW-Authenticate", bearerChallenge(r, body.Message))
 	writeJSON(w, status, body)
 }

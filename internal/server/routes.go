@@ -49,6 +49,18 @@ var routeTable = []route{
 	{method: "PUT", pattern: "/v1/tenants/{tenant}/serviceusers/{id}/status", actions: []string{"serviceuser:enable", "serviceuser:disable"}, api: (*Server).setServiceUserStatus},
 	{method: "DELETE", pattern: "/v1/tenants/{tenant}/serviceusers/{id}", actions: []string{"serviceuser:delete"}, api: (*Server).deleteServiceUser},
 
+	{method: "POST", pattern: "/v1/tenants/{tenant}/serviceusers/{id}/keys", actions: []string{"key:generate"}, api: (*Server).generateKey},
+	{method: "DELETE", pattern: "/v1/tenants/{tenant}/serviceusers/{id}/keys", actions: []string{"key:revoke"}, api: (*Server).revokeUserKeys},
+	{method: "GET", pattern: "/v1/tenants/{tenant}/keys", actions: []string{"key:read"}, api: (*Server).listKeys},
+	{method: "GET", pattern: "/v1/tenants/{tenant}/keys/{key}", actions: []string{"key:read"}, api: (*Server).getKey},
+	{method: "PATCH", pattern: "/v1/tenants/{tenant}/keys/{key}", actions: []string{"key:update"}, api: (*Server).updateKey},
+	{method: "DELETE", pattern: "/v1/tenants/{tenant}/keys/{key}", actions: []string{"key:revoke"}, api: (*Server).revokeKey},
+	{method: "POST", pattern: "/v1/tenants/{tenant}/keys/{key}/rotate", actions: []string{"key:rotate"}, api: (*Server).rotateKey},
+	{method: "PUT", pattern: "/v1/tenants/{tenant}/keys/{key}/status", actions: []string{"key:activate", "key:deactivate"}, api: (*Server).setKeyStatus},
+	{method: "POST", pattern: "/v1/tenants/{tenant}/keys/{key}/restrict", actions: []string{"key:restrict"}, api: (*Server).restrictKey},
+	{method: "POST", pattern: "/v1/tenants/{tenant}/keys/purge", actions: []string{"key:purge"}, api: (*Server).purgeKeys},
+	{method: "POST", pattern: "/v1/keys/verify", actions: []string{"key:verify"}, api: (*Server).verifyKey},
+
 	{method: "GET", pattern: "/v1/tenants/{tenant}/audit", actions: []string{"audit:read"}, api: (*Server).listAudit},
 }
 
@@ -80,7 +92,7 @@ func (s *Server) serveAPI(rt *route) http.HandlerFunc {
 		c, err := s.authenticate(r, ip)
 		if err != nil {
 			s.denied("", "", ip, rt.actions[0], "", err.Error())
-			s.writeError(w, r, err)
+			s.writeAuthError(w, r, err)
 			return
 		}
 		lr := responseLog(w)

@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"errors"
+	"net/netip"
+	"time"
 
 	"github.com/keyward/keyward/internal/authz"
 	"github.com/keyward/keyward/internal/domain"
@@ -16,7 +18,7 @@ import (
 // keeps it in memory and reads it again once Generation has moved.
 type KeyCredential struct {
 	// Key is the stored key; Status is active or inactive, never the derived
-	// expired (compare ExpiresAt yourself).
+	// expired (Check decides that from the clock).
 	Key domain.AccessKey
 	// SecretHash is the HMAC of the key's secret under the pepper (see
 	// SecretHasher).
@@ -26,7 +28,30 @@ type KeyCredential struct {
 	// Principal is what the user may do: its own and its groups' policies,
 	// limited by the key type's scope for a key of a type.
 	Principal *authz.Principal
+
+	key  *keyAuthState
+	user *userAuthState
 }
+
+// Check applies the one authentication rule (that of Authenticate and `key
+// verify`) at now: the key active, unexpired and not past its grace period,
+// the user enabled and, when ip is valid, ip inside the key's and the
+// user's CIDR allow lists. It returns nil or a CodeUnauthenticated error
+// naming why, never a secret.
+func (c *KeyCredential) Check(now time.Time, ip netip.Addr) error {
+	switch d := c.key.decide(c.user, ip, ip.IsValid(), now); d {
+	case allowed:
+		return nil
+	case deniedGone:
+		return domain.Unauthenticated("access key %s was rotated and its grace period has ended", c.Key.ID)
+	default:
+		return domain.Unauthenticated("%s", d.reason(c.key, ip))
+	}
+}
+
+// ValidUntil is when the key stops authenticating by itself: the earlier of
+// its expiry and the end of its grace period; zero for never.
+func (c *KeyCredential) ValidUntil() time.Time { return c.key.validUntil() }
 
 // LookupKeyCredential returns the credential of access key keyID; found is
 // false when no such key exists (including on a database never written).
@@ -46,6 +71,12 @@ func (s *Service) LookupKeyCredential(ctx context.Context, keyID string) (c KeyC
 		}
 		u.Normalize()
 		c = KeyCredential{Key: rec.AccessKey, SecretHash: rec.SecretHash, User: u, Settings: t.Settings}
+		if c.key, err = newKeyAuthState(rec); err != nil {
+			return err
+		}
+		if c.user, err = newUserAuthState(u); err != nil {
+			return err
+		}
 		c.Principal, err = s.principalOf(tx, u)
 		found = err == nil
 		return err

@@ -25,7 +25,9 @@ type Options struct {
 	Actor string
 }
 
-// Service implements backend.Backend over a bbolt database.
+// Service implements backend.Backend over a bbolt database. It must be the
+// only writer of that database while it is open (bbolt's file lock makes
+// it so), because it caches authentication state (see authCache).
 type Service struct {
 	db    *boltstore.DB
 	now   func() time.Time
@@ -35,6 +37,10 @@ type Service struct {
 	// generation counts committed writes (see Generation); shared with the
 	// batch copies of the service.
 	generation *atomic.Uint64
+
+	// hashers and auth are shared by a Batch's service and its parent.
+	hashers *hasherCache
+	auth    *authCache
 }
 
 var _ backend.Backend = (*Service)(nil)
@@ -47,7 +53,7 @@ func New(db *boltstore.DB, opts Options) *Service {
 	if opts.Actor == "" {
 		opts.Actor = "local:unknown"
 	}
-	return &Service{db: db, now: opts.Now, actor: opts.Actor, generation: new(atomic.Uint64)}
+	return &Service{db: db, now: opts.Now, actor: opts.Actor, generation: new(atomic.Uint64), hashers: &hasherCache{}, auth: newAuthCache()}
 }
 
 // Close closes the database.
@@ -84,19 +90,28 @@ func (s *Service) view(fn func(tx *boltstore.Tx) error) error {
 }
 
 // update runs fn in a write transaction after making sure the database is
-// initialised; fn's writes and audit events commit together or not at all.
+// initialised and deleting rotated keys whose grace period is over; fn's
+// writes and audit events commit together or not at all. Afterwards the
+// authentication cache forgets whatever the transaction touched.
 func (s *Service) update(fn func(tx *boltstore.Tx) error) error {
 	if s.batch != nil {
 		return s.batch.run(fn) // Batch counts the generation when it commits
 	}
+	var changes *boltstore.Changes
 	err := s.db.Update(func(tx *boltstore.Tx) error {
 		if !tx.Initialized() {
 			if err := s.bootstrap(tx); err != nil {
 				return err
 			}
 		}
-		return fn(tx)
+		if err := s.deleteDueRevocations(tx); err != nil {
+			return err
+		}
+		err := fn(tx)
+		changes = tx.Changes()
+		return err
 	})
+	s.auth.drop(changes)
 	if err == nil {
 		s.generation.Add(1)
 	}

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/keyward/keyward/internal/cmd/audit"
+	"github.com/keyward/keyward/internal/cmd/key"
 	"github.com/keyward/keyward/internal/cmd/profile"
 	"github.com/keyward/keyward/internal/cmd/serve"
 	"github.com/keyward/keyward/internal/cmd/serviceuser"
@@ -65,6 +66,7 @@ or, with a remote profile, against a keyward server.`,
 	cmd.AddCommand(
 		tenant.NewCmdTenant(f),
 		serviceuser.NewCmdServiceUser(f),
+		key.NewCmdKey(f),
 		audit.NewCmdAudit(f),
 		profile.NewCmdProfile(f),
 		serve.NewCmdServe(f, nil),

@@ -16,7 +16,6 @@ import (
 	"github.com/keyward/keyward/internal/authz"
 	"github.com/keyward/keyward/internal/backend"
 	"github.com/keyward/keyward/internal/domain"
-	"github.com/keyward/keyward/internal/secret"
 	"github.com/keyward/keyward/internal/server"
 	"github.com/keyward/keyward/internal/service"
 	"github.com/keyward/keyward/internal/store/boltstore"
@@ -129,39 +128,32 @@ func Identity(t testing.TB, svc *service.Service, tenant, id string, policies ..
 // and returns the key's id and secret.
 func NewIdentity(svc *service.Service, tenant, id string, policies ...string) (keyID, sec string, err error) {
 	ctx := context.Background()
-	if _, err := svc.CreateServiceUser(ctx, tenant, backend.CreateServiceUserInput{ID: id, IfNotExists: true}); err != nil {
-		return "", "", err
-	}
-	// Until policies and access keys have service methods, attach and
-	// generate through the store, then touch the user through the service so
-	// that a running server reads the new state.
-	hasher, err := svc.SecretHasher()
+	never := backend.GenerateKeyInput{Expires: "never"}
+	res, err := svc.CreateServiceUser(ctx, tenant, backend.CreateServiceUserInput{ID: id, IfNotExists: true, Key: &never})
 	if err != nil {
 		return "", "", err
 	}
-	if keyID, err = secret.NewKeyID(); err != nil {
-		return "", "", err
+	key := res.AccessKey
+	if key == nil {
+		k, err := svc.GenerateKey(ctx, tenant, id, never)
+		if err != nil {
+			return "", "", err
+		}
+		key = &k
 	}
-	if sec, err = secret.NewSecret(); err != nil {
-		return "", "", err
+	if len(policies) == 0 {
+		return key.ID, key.Secret, nil
 	}
+	// Until policies can be attached through the service, attach through the
+	// store, then touch the user through the service so that a running
+	// server reads the new state.
 	err = svc.DB().Update(func(tx *boltstore.Tx) error {
 		u, _, err := tx.User(tenant, id)
 		if err != nil {
 			return err
 		}
 		u.Policies = append(u.Policies, policies...)
-		if err := tx.PutUser(u); err != nil {
-			return err
-		}
-		hash := hasher.Hash(sec)
-		return tx.PutKey(boltstore.KeyRecord{
-			AccessKey: domain.AccessKey{
-				ID: keyID, Tenant: tenant, ServiceUser: id, Name: keyID, Status: domain.KeyActive,
-				Hint: secret.Hint(sec), CreatedAt: time.Now().UTC().Truncate(time.Second), CreatedBy: "local:operator",
-			},
-			SecretHash: hash[:],
-		})
+		return tx.PutUser(u)
 	})
 	if err != nil {
 		return "", "", err
@@ -169,5 +161,5 @@ func NewIdentity(svc *service.Service, tenant, id string, policies ...string) (k
 	if _, err := svc.UpdateServiceUser(ctx, tenant, id, backend.UpdateServiceUserInput{}); err != nil {
 		return "", "", err
 	}
-	return keyID, sec, nil
+	return key.ID, key.Secret, nil
 }

@@ -17,7 +17,8 @@
 //	t/<tenant>/              one nested bucket per tenant; deleting a tenant drops it
 //	  users/<id>             domain.ServiceUser without accessKeys/allowedKeyTypes
 //	  emails/<lower(email)>  user id (unique e-mail index)
-//	  keys/<user>\x00<keyid> access key record (hash of the secret, never the secret)
+//	  keys/<user>\x00<keyid> access key record (hash of the secret, never the secret;
+//	                         its hint shows 5 characters of the checksum)
 //	  policies/<name>        custom policy
 //	  groups/<name>          group
 //	  keytypes/<name>        key type
@@ -25,6 +26,10 @@
 //	  <keyid>                "<tenant>\x00<user>": key ids are global
 //	secretindex/
 //	  <hmac-sha256 of secret> key id
+//	revocations/
+//	  <unix seconds, 8 bytes big-endian><keyid>  empty: a rotated key revoked
+//	                         at that time (its revokeAt); due entries are
+//	                         deleted with their keys by the next write
 //	audit/
 //	  <seq, 8 bytes big-endian> domain.AuditEvent
 //
@@ -42,9 +47,10 @@ var (
 	bucketTenantData  = []byte("t")
 	bucketKeyIndex    = []byte("keyindex")
 	bucketSecretIndex = []byte("secretindex")
+	bucketRevocations = []byte("revocations")
 	bucketAudit       = []byte("audit")
 
-	topLevelBuckets = [][]byte{bucketMeta, bucketSigningKeys, bucketTenants, bucketTenantData, bucketKeyIndex, bucketSecretIndex, bucketAudit}
+	topLevelBuckets = [][]byte{bucketMeta, bucketSigningKeys, bucketTenants, bucketTenantData, bucketKeyIndex, bucketSecretIndex, bucketRevocations, bucketAudit}
 )
 
 // Keys in the meta bucket.
