@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/keyward/keyward/internal/cmd/audit"
+	"github.com/keyward/keyward/internal/cmd/completion"
 	"github.com/keyward/keyward/internal/cmd/profile"
 	"github.com/keyward/keyward/internal/cmd/serviceuser"
 	"github.com/keyward/keyward/internal/cmd/tenant"
@@ -39,11 +40,12 @@ or, with a remote profile, against a keyward server.`,
 		Example: `  keyward serviceuser create ci-bot --email ci@example.com
   keyward serviceuser list -o json
   keyward tenant create acme --require-email`,
-		Version:       version.Get().Version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		// `keyward completion` is ours (help, examples, no database).
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 	}
-	cmd.SetVersionTemplate("keyward {{.Version}}\n")
+	setVersion(cmd, version.Get())
 	pf := cmd.PersistentFlags()
 	pf.StringP(cmdutil.KeyProfile, "p", "", "profile from the config file to use (env KEYWARD_PROFILE)")
 	pf.StringP(cmdutil.KeyTenant, "t", "", `tenant to act in (env KEYWARD_TENANT; default "default")`)
@@ -60,15 +62,29 @@ or, with a remote profile, against a keyward server.`,
 		return cmdutil.UsageErrorf("%v (see `%s --help`)", err, c.CommandPath())
 	})
 
+	cmdutil.RegisterGlobalFlagCompletion(cmd, f)
+
 	cmd.AddCommand(
 		tenant.NewCmdTenant(f),
 		serviceuser.NewCmdServiceUser(f),
 		audit.NewCmdAudit(f),
 		profile.NewCmdProfile(f),
 		versioncmd.NewCmdVersion(f),
+		completion.NewCmdCompletion(f),
 	)
 	cmd.SetUsageTemplate(cmd.UsageTemplate() + "\n" + cmdutil.ExitCodesHelp + "\n")
 	return cmd
+}
+
+// setVersion makes `keyward --version` print what `keyward version` prints:
+// version, commit, build date and Go. The text goes through an annotation so
+// nothing in it is read as a template.
+func setVersion(cmd *cobra.Command, info version.Info) {
+	cmd.Version = info.Version
+	cmd.Annotations = map[string]string{"versionText": info.Text()}
+	cmd.SetVersionTemplate(`{{index .Annotations "versionText"}}`)
+	// Declared here (cobra would add it with -v and "version for keyward").
+	cmd.Flags().Bool("version", false, "print version, commit and build date")
 }
 
 // Main runs keyward with the process's arguments and streams and returns the
