@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fails when the committed generated files (docs/cli, docs/man, completions/)
-# differ from what the command tree generates now. Regenerate with:
+# Fails when the committed generated files (docs/cli, docs/man, completions/,
+# and the generated sections of guides such as the action catalog in
+# docs/policies.md) differ from what the code generates now. Regenerate with:
 #   go run ./internal/tools/gendocs
 # The generator runs with a throw-away HOME and XDG directories, so a flag
 # default that expands a user's path (instead of documenting
@@ -27,9 +28,17 @@ for dir in docs/cli docs/man completions; do
     diff -r -u "$dir" "$tmp/out/$dir" | sed -e "s#$tmp/out/#generated/#g" | head -n 60 || true
   fi
 done
+# Guides with generated sections (the action catalog in docs/policies.md).
+for guide in $(cd "$tmp/out" && find docs -maxdepth 1 -type f -name '*.md' | sort); do
+  if ! diff -u "$guide" "$tmp/out/$guide" >"$tmp/diff.txt" 2>&1; then
+    stale=1
+    echo "$guide: its generated sections differ:"
+    sed -e "s#$tmp/out/#generated/#g" "$tmp/diff.txt" | head -n 60 || true
+  fi
+done
 if [ "$stale" -ne 0 ]; then
   echo
-  echo "docs are stale: run go run ./internal/tools/gendocs and commit docs/cli, docs/man and completions/"
+  echo "docs are stale: run go run ./internal/tools/gendocs and commit docs/ and completions/"
   exit 1
 fi
 echo "generated docs, man pages and completions are up to date"

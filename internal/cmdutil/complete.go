@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keyward/keyward/internal/authz"
 	"github.com/keyward/keyward/internal/backend"
 	"github.com/keyward/keyward/internal/domain"
 	"github.com/spf13/cobra"
@@ -46,6 +47,9 @@ import (
 // and for a flag that takes such a name:
 //
 //	_ = cmd.RegisterFlagCompletionFunc("group", cmdutil.CompleteGroups(f))
+//
+// Action names (policy check, --allow, --deny) complete from the catalog
+// with CompleteActions, which needs no database.
 
 // CompletionLockTimeout is how long completion waits for the database lock
 // (a running `keyward serve` holds it): the shell is waiting.
@@ -194,6 +198,21 @@ func CompleteProfiles(f *Factory) cobra.CompletionFunc {
 		}
 		return withPrefix(names, toComplete, nil), cobra.ShellCompDirectiveNoFileComp
 	}
+}
+
+// CompleteActions completes keyward's action names from the catalog
+// (described by what they allow), and "NAMESPACE:*" for each namespace; for
+// `audit list --action` and the policy commands. Downstream actions are
+// free text and cannot be completed.
+func CompleteActions(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	var names []cobra.Completion
+	for _, ns := range authz.Namespaces() {
+		names = append(names, cobra.CompletionWithDesc(ns+":*", "every "+ns+" action"))
+	}
+	for _, a := range authz.Actions() {
+		names = append(names, cobra.CompletionWithDesc(a.Name, strings.TrimSuffix(a.Description, ".")))
+	}
+	return withPrefix(names, toComplete, nil), cobra.ShellCompDirectiveNoFileComp
 }
 
 // outputFormats are the values of --output, with what each is for.

@@ -1,6 +1,8 @@
-// Command gendocs writes keyward's generated files from the command tree:
-// the markdown reference (docs/cli/*.md), the man pages (docs/man/*.1) and
-// the shell completion scripts (completions/keyward.{bash,zsh,fish,ps1}).
+// Command gendocs writes keyward's generated files from the code: the
+// markdown reference (docs/cli/*.md), the man pages (docs/man/*.1), the
+// shell completion scripts (completions/keyward.{bash,zsh,fish,ps1}), and
+// the generated sections of hand-written guides (the action catalog in
+// docs/policies.md; see sections.go).
 //
 //	go run ./internal/tools/gendocs            # regenerate in the repository
 //	go run ./internal/tools/gendocs -out DIR   # write DIR/docs/cli, DIR/docs/man, DIR/completions
@@ -47,10 +49,14 @@ const (
 )
 
 func main() {
-	out := flag.String("out", ".", "directory to write docs/cli, docs/man and completions/ into")
+	out := flag.String("out", ".", "directory to write docs/cli, docs/man, completions/ and the guides' generated sections into")
+	src := flag.String("src", ".", "repository root to read the hand-written guides from")
 	gzipMan := flag.Bool("gzip-man", false, "compress the man pages (keyward.1.gz), as Debian and RPM packages want them")
 	flag.Parse()
 	err := generate(*out)
+	if err == nil {
+		err = writeGuides(*src, *out)
+	}
 	if err == nil && *gzipMan {
 		err = compressManPages(filepath.Join(*out, manDir))
 	}

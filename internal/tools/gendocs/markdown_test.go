@@ -17,3 +17,18 @@ func TestEscapeProse(t *testing.T) {
 		}
 	}
 }
+
+func TestFillSection(t *testing.T) {
+	in := "intro\n<!-- generated:x begin (go run ./internal/tools/gendocs) -->\nold\n<!-- generated:x end -->\nafter\n"
+	got, err := fillSection(in, "x", "new\n\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "intro\n<!-- generated:x begin (go run ./internal/tools/gendocs) -->\nnew\n<!-- generated:x end -->\nafter\n"
+	if got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	if _, err := fillSection("no markers", "x", "new"); err == nil {
+		t.Fatal("missing markers accepted")
+	}
+}
