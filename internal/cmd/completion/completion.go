@@ -30,7 +30,6 @@ archives carry them in completions/.`,
 		Example: `  source <(keyward completion bash)
   keyward completion zsh > "${fpath[1]}/_keyward"
   keyward completion fish > ~/.config/fish/completions/keyward.fish`,
-		Args: cobra.NoArgs,
 	}
 	for _, s := range Shells {
 		cmd.AddCommand(newCmdShell(f, s))

@@ -73,7 +73,36 @@ or, with a remote profile, against a keyward server.`,
 		completion.NewCmdCompletion(f),
 	)
 	cmd.SetUsageTemplate(cmd.UsageTemplate() + "\n" + cmdutil.ExitCodesHelp + "\n")
+	rejectUnknownSubcommands(cmd)
 	return cmd
+}
+
+// rejectUnknownSubcommands makes every command group (tenant, serviceuser,
+// …) fail with a usage error (exit 2) on a word that is none of its
+// subcommands: cobra would print the group's help and exit 0, so a script
+// with `keyward tenant craete acme` would carry on as if it had worked.
+// Alone, a group still prints its help.
+func rejectUnknownSubcommands(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		rejectUnknownSubcommands(sub)
+	}
+	if !c.HasParent() || !c.HasSubCommands() || c.Runnable() {
+		return
+	}
+	c.Args = cobra.ArbitraryArgs
+	if c.SuggestionsMinimumDistance <= 0 {
+		c.SuggestionsMinimumDistance = 2 // cobra's default for the root
+	}
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
+		}
+		hint := ""
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			hint = fmt.Sprintf("; did you mean %q?", s[0])
+		}
+		return cmdutil.UsageErrorf("unknown command %q for %q%s (see `%s --help`)", args[0], cmd.CommandPath(), hint, cmd.CommandPath())
+	}
 }
 
 // setVersion makes `keyward --version` print what `keyward version` prints:
