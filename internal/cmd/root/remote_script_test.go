@@ -43,11 +43,13 @@ func TestScriptsRemote(t *testing.T) {
 	testscript.Run(t, p)
 }
 
-// startServe bootstraps $DB with a system Administrator, runs `keyward
-// serve` on it until the script ends, and checks afterwards that the
-// server's log holds no secret and no token.
+// startServe bootstraps a database with a system Administrator, runs
+// `keyward serve` on it until the script ends, and checks afterwards that
+// the server's log holds no secret and no token. The server's database is
+// $SERVE_DB, not $DB: the CLI under test, pointed at the server, must never
+// create or touch a local database.
 func startServe(env *testscript.Env) error {
-	dbPath := env.Getenv("DB")
+	dbPath := filepath.Join(env.WorkDir, "serve", "keyward.db")
 	now := clockFile(env.Getenv("KEYWARD_TEST_CLOCK_FILE"))
 	if err := os.MkdirAll(filepath.Dir(dbPath), 0o700); err != nil {
 		return err
@@ -96,6 +98,7 @@ func startServe(env *testscript.Env) error {
 	env.Setenv("KEYWARD_SECRET", secret)
 	env.Setenv("ACTOR", "serviceuser:system/admin")
 	env.Setenv("SERVE_LOG", logPath)
+	env.Setenv("SERVE_DB", dbPath)
 	env.Defer(func() {
 		cancel()
 		if err := <-done; err != nil {
