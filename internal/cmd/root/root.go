@@ -13,8 +13,8 @@ import (
 	"syscall"
 
 	"github.com/keyward/keyward/internal/cmd/audit"
-	"github.com/keyward/keyward/internal/cmd/key"
 	"github.com/keyward/keyward/internal/cmd/completion"
+	"github.com/keyward/keyward/internal/cmd/key"
 	"github.com/keyward/keyward/internal/cmd/profile"
 	"github.com/keyward/keyward/internal/cmd/serve"
 	"github.com/keyward/keyward/internal/cmd/serviceuser"
