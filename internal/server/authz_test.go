@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
@@ -12,7 +13,6 @@ import (
 	"github.com/keyward/keyward/internal/backend"
 	"github.com/keyward/keyward/internal/domain"
 	"github.com/keyward/keyward/internal/server"
-	"github.com/keyward/keyward/internal/store/boltstore"
 )
 
 // pathOf fills a route pattern's wildcards: the tenant given, and "target"
@@ -178,16 +178,22 @@ func TestRevocationOnNextRequest(t *testing.T) {
 			func() { f.Service.SetServiceUserStatus(ctx, "default", "ci-bot", domain.UserActive) },
 			`service user "ci-bot" is disabled`},
 		{"deactivated key",
-			func() { f.editKey(t, keyID, func(k *boltstore.KeyRecord) { k.Status = domain.KeyInactive }) },
-			func() { f.editKey(t, keyID, func(k *boltstore.KeyRecord) { k.Status = domain.KeyActive }) },
+			func() { must(t)(f.Service.SetKeyStatus(ctx, "default", keyID, domain.KeyInactive)) },
+			func() { must(t)(f.Service.SetKeyStatus(ctx, "default", keyID, domain.KeyActive)) },
 			"is inactive"},
 		{"expired key",
 			func() {
-				past := f.clock.Now()
-				f.editKey(t, keyID, func(k *boltstore.KeyRecord) { k.ExpiresAt = &past })
+				must(t)(f.Service.UpdateKey(ctx, "default", keyID, backend.UpdateKeyInput{Expires: ptr("10m")}))
+				f.clock.Advance(10 * time.Minute)
 			},
-			func() { f.editKey(t, keyID, func(k *boltstore.KeyRecord) { k.ExpiresAt = nil }) },
+			func() { must(t)(f.Service.UpdateKey(ctx, "default", keyID, backend.UpdateKeyInput{Expires: ptr("never")})) },
 			"expired at"},
+		{"source address outside the key's new allow list",
+			func() {
+				must(t)(f.Service.RestrictKey(ctx, "default", keyID, backend.RestrictKeyInput{Set: &[]string{"192.0.2.0/24"}}))
+			},
+			func() { must(t)(f.Service.RestrictKey(ctx, "default", keyID, backend.RestrictKeyInput{Set: &[]string{}})) },
+			"is not in the CIDR allow list of access key"},
 	} {
 		if status, msg, _ := get(tok); status != 200 {
 			t.Fatalf("%s: before: %d %s", tc.name, status, msg)
@@ -203,14 +209,7 @@ func TestRevocationOnNextRequest(t *testing.T) {
 		tc.undo()
 	}
 	// A revoked (deleted) key, and a deleted user.
-	f.editKey(t, keyID, func(k *boltstore.KeyRecord) {})
-	if err := f.Service.DB().Update(func(tx *boltstore.Tx) error {
-		k, _, _ := tx.Key(keyID)
-		return tx.DeleteKey(k)
-	}); err != nil {
-		t.Fatal(err)
-	}
-	f.touch(t, "default", "ci-bot")
+	must(t)(f.Service.RevokeKey(ctx, "default", keyID))
 	if status, msg, _ := get(tok); status != 401 || !strings.Contains(msg, "no longer exists") {
 		t.Fatalf("revoked key: %d %s", status, msg)
 	}
@@ -231,7 +230,7 @@ func TestCIDRAtIssuanceAndUse(t *testing.T) {
 	keyID, secret := f.identity(t, "default", "ci-bot", authz.ReadOnlyPolicy)
 	from1, from2 := clientFrom("127.0.0.1"), clientFrom("127.0.0.2")
 	tok1 := f.token(t, keyID, secret) // before any restriction
-	f.editUser(t, "default", "ci-bot", func(u *domain.ServiceUser) { u.CIDRAllowList = []string{"127.0.0.2/32"} })
+	must(t)(f.Service.UpdateServiceUser(ctx, "default", "ci-bot", backend.UpdateServiceUserInput{CIDRAllowList: &[]string{"127.0.0.2/32"}}))
 
 	if status, tr := f.requestToken(t, from1, keyID, secret); status != 401 || !strings.Contains(tr.Description, "source address 127.0.0.1 is not in the CIDR allow list") {
 		t.Fatalf("issuance from 127.0.0.1: %d %+v", status, tr)
@@ -250,7 +249,7 @@ func TestCIDRAtIssuanceAndUse(t *testing.T) {
 		}
 	}
 	// The key's own list intersects the user's.
-	f.editKey(t, keyID, func(k *boltstore.KeyRecord) { k.CIDRAllowList = []string{"127.0.0.1/32"} })
+	must(t)(f.Service.RestrictKey(ctx, "default", keyID, backend.RestrictKeyInput{Set: &[]string{"127.0.0.1/32"}}))
 	if resp, _ := f.call(t, from2, "GET", path, tr.AccessToken, nil); resp.StatusCode != 401 {
 		t.Fatalf("use outside the key's list: %d", resp.StatusCode)
 	}
@@ -301,5 +300,15 @@ func TestForgedTokens(t *testing.T) {
 	}
 	if resp, _ := f.call(t, nil, "GET", "/v1/tenants/default/serviceusers", good, nil); resp.StatusCode != 200 {
 		t.Fatalf("the genuine token: %d", resp.StatusCode)
+	}
+}
+
+// must fails the test on an error, for calls whose result is not needed.
+func must(t *testing.T) func(any, error) {
+	return func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }

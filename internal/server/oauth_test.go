@@ -15,7 +15,6 @@ import (
 
 	"github.com/keyward/keyward/internal/backend"
 	"github.com/keyward/keyward/internal/domain"
-	"github.com/keyward/keyward/internal/store/boltstore"
 )
 
 // TestClientCredentialsLibrary gets a token with golang.org/x/oauth2's
@@ -189,17 +188,24 @@ func TestTokenExpiryBounds(t *testing.T) {
 	f := newFixture(t)
 	keyID, secret := f.identity(t, "default", "ci-bot")
 	now := f.clock.Now()
-	expiry := now.Add(10 * time.Minute)
-	f.editKey(t, keyID, func(k *boltstore.KeyRecord) { k.ExpiresAt = &expiry })
+	if _, err := f.Service.UpdateKey(ctx, "default", keyID, backend.UpdateKeyInput{Expires: ptr("10m")}); err != nil {
+		t.Fatal(err)
+	}
 	_, tr := f.requestToken(t, nil, keyID, secret)
 	if tr.ExpiresIn != 600 {
 		t.Fatalf("key expiring in 10m: expires_in = %d", tr.ExpiresIn)
 	}
+	successor, err := f.Service.RotateKey(ctx, "default", keyID, backend.RotateKeyInput{Grace: "5m"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	revokeAt := now.Add(5 * time.Minute)
-	f.editKey(t, keyID, func(k *boltstore.KeyRecord) { k.RevokeAt = &revokeAt })
 	_, tr = f.requestToken(t, nil, keyID, secret)
 	if _, claims := jwtParts(t, tr.AccessToken); claims["exp"] != float64(revokeAt.Unix()) || tr.ExpiresIn != 300 {
 		t.Fatalf("grace ending in 5m: exp = %v, expires_in = %d", claims["exp"], tr.ExpiresIn)
+	}
+	if _, tr := f.requestToken(t, nil, successor.ID, successor.Secret); tr.ExpiresIn != 600 {
+		t.Fatalf("the successor (same lifetime, from now): expires_in = %d", tr.ExpiresIn)
 	}
 	f.clock.Advance(5 * time.Minute)
 	if status, tr := f.requestToken(t, nil, keyID, secret); status != 401 || !strings.Contains(tr.Description, "grace period has ended") {
@@ -238,3 +244,5 @@ func TestWellKnown(t *testing.T) {
 		}
 	}
 }
+
+func ptr[T any](v T) *T { return &v }
