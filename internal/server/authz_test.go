@@ -186,13 +186,17 @@ func TestRevocationOnNextRequest(t *testing.T) {
 				must(t)(f.Service.UpdateKey(ctx, "default", keyID, backend.UpdateKeyInput{Expires: ptr("10m")}))
 				f.clock.Advance(10 * time.Minute)
 			},
-			func() { must(t)(f.Service.UpdateKey(ctx, "default", keyID, backend.UpdateKeyInput{Expires: ptr("never")})) },
+			func() {
+				must(t)(f.Service.UpdateKey(ctx, "default", keyID, backend.UpdateKeyInput{Expires: ptr("never")}))
+			},
 			"expired at"},
 		{"source address outside the key's new allow list",
 			func() {
 				must(t)(f.Service.RestrictKey(ctx, "default", keyID, backend.RestrictKeyInput{Set: &[]string{"192.0.2.0/24"}}))
 			},
-			func() { must(t)(f.Service.RestrictKey(ctx, "default", keyID, backend.RestrictKeyInput{Set: &[]string{}})) },
+			func() {
+				must(t)(f.Service.RestrictKey(ctx, "default", keyID, backend.RestrictKeyInput{Set: &[]string{}}))
+			},
 			"is not in the CIDR allow list of access key"},
 	} {
 		if status, msg, _ := get(tok); status != 200 {
