@@ -34,6 +34,10 @@ import (
 type Backend interface {
 	Tenants
 	ServiceUsers
+	Owners
+	Policies
+	Groups
+	KeyTypes
 	Audit
 	// Close releases the database or connections; the Backend is unusable after.
 	Close() error
@@ -86,7 +90,9 @@ type ServiceUsers interface {
 	// ListServiceUsers returns the users of tenant by id, filtered. Keys are
 	// not filled in (AccessKeys is empty); use GetServiceUser for them.
 	ListServiceUsers(ctx context.Context, tenant string, filter ListServiceUsersFilter) ([]domain.ServiceUser, error)
-	// GetServiceUser returns a user with its masked keys and allowed key types.
+	// GetServiceUser returns a user with its masked keys and allowed key
+	// types (the key types whose scope its own and its groups' policies
+	// cover; see authz.CheckKeyType).
 	GetServiceUser(ctx context.Context, tenant, id string) (domain.ServiceUser, error)
 	// UpdateServiceUser changes the fields given.
 	UpdateServiceUser(ctx context.Context, tenant, id string, in UpdateServiceUserInput) (domain.ServiceUser, error)
@@ -94,7 +100,8 @@ type ServiceUsers interface {
 	// and tokens stop working at once. Setting the current status again
 	// changes and audits nothing.
 	SetServiceUserStatus(ctx context.Context, tenant, id string, status domain.UserStatus) (domain.ServiceUser, error)
-	// DeleteServiceUser deletes a user and its keys.
+	// DeleteServiceUser deletes a user and its keys, and removes it from the
+	// owners of other users.
 	DeleteServiceUser(ctx context.Context, tenant, id string) error
 }
 
@@ -106,7 +113,12 @@ type CreateServiceUserInput struct {
 	Email         string   `json:"email,omitempty"`
 	Description   string   `json:"description,omitempty"`
 	CIDRAllowList []string `json:"cidrAllowList,omitempty"`
-	IfNotExists   bool     `json:"ifNotExists,omitempty"`
+	// Policies are attached and Groups joined in the same transaction; an
+	// unknown one is CodeNotFound and creates nothing. With the tenant
+	// setting requireGroup, Groups must not be empty (CodeInvalid).
+	Policies    []string `json:"policies,omitempty"`
+	Groups      []string `json:"groups,omitempty"`
+	IfNotExists bool     `json:"ifNotExists,omitempty"`
 }
 
 // CreateServiceUserResult is the created (or, with IfNotExists, existing)

@@ -29,6 +29,8 @@ type Service struct {
 	db    *boltstore.DB
 	now   func() time.Time
 	actor string
+	// authz caches compiled policies and principals (authzstate.go).
+	authz authzCache
 }
 
 var _ backend.Backend = (*Service)(nil)
@@ -115,7 +117,14 @@ var bootstrapHooks []func(*Service, *boltstore.Tx) error
 
 // audit records a successful mutation in tx.
 func (s *Service) audit(ctx context.Context, tx *boltstore.Tx, tenant, action, target string) error {
+	return s.auditDetail(ctx, tx, tenant, action, target, "")
+}
+
+// auditDetail is audit with a short, secret-free detail, e.g. the user a
+// policy was attached to.
+func (s *Service) auditDetail(ctx context.Context, tx *boltstore.Tx, tenant, action, target, detail string) error {
 	return tx.AppendAudit(&domain.AuditEvent{
-		Time: s.clock(), Actor: s.actorOf(ctx), Tenant: tenant, Action: action, Target: target, Outcome: domain.OutcomeSuccess,
+		Time: s.clock(), Actor: s.actorOf(ctx), Tenant: tenant, Action: action, Target: target,
+		Outcome: domain.OutcomeSuccess, Detail: detail,
 	})
 }

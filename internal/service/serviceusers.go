@@ -92,6 +92,9 @@ func (s *Service) CreateServiceUser(ctx context.Context, tenant string, in backe
 			ID: in.ID, Tenant: tenant, DisplayName: in.DisplayName, Description: in.Description,
 			Status: domain.UserActive, CreatedAt: now, CreatedBy: s.actorOf(ctx), UpdatedAt: now,
 		}
+		if err := setInitialMemberships(tx, t, &u, in.Policies, in.Groups); err != nil {
+			return err
+		}
 		if email != "" {
 			if err := claimEmail(tx, tenant, u.ID, email); err != nil {
 				return err
@@ -104,9 +107,13 @@ func (s *Service) CreateServiceUser(ctx context.Context, tenant string, in backe
 		if err := s.audit(ctx, tx, tenant, "serviceuser:create", userResource(tenant, u.ID)); err != nil {
 			return err
 		}
+		if err := s.auditInitialMemberships(ctx, tx, u); err != nil {
+			return err
+		}
 		out.ServiceUser, out.Created = u, true
+		out.AllowedKeyTypes, err = s.allowedKeyTypes(tx, u)
 		out.ServiceUser.Normalize()
-		return nil
+		return err
 	})
 	return out, err
 }
@@ -176,6 +183,10 @@ func (s *Service) withKeys(tx *boltstore.Tx, u domain.ServiceUser) (domain.Servi
 		u.AccessKeys = append(u.AccessKeys, maskedKey(k, now))
 		return nil
 	})
+	if err != nil {
+		return u, err
+	}
+	u.AllowedKeyTypes, err = s.allowedKeyTypes(tx, u)
 	u.Normalize()
 	return u, err
 }
@@ -288,6 +299,12 @@ func (s *Service) DeleteServiceUser(ctx context.Context, tenant, id string) erro
 			}
 		}
 		if err := tx.DeleteUser(tenant, id); err != nil {
+			return err
+		}
+		if err := s.removeOwnerEverywhere(tx, tenant, id); err != nil {
+			return err
+		}
+		if _, err := authzChanged(tx); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, tenant, "serviceuser:delete", userResource(tenant, id))

@@ -12,6 +12,9 @@ import (
 	"syscall"
 
 	"github.com/keyward/keyward/internal/cmd/audit"
+	"github.com/keyward/keyward/internal/cmd/group"
+	"github.com/keyward/keyward/internal/cmd/keytype"
+	"github.com/keyward/keyward/internal/cmd/policy"
 	"github.com/keyward/keyward/internal/cmd/profile"
 	"github.com/keyward/keyward/internal/cmd/serviceuser"
 	"github.com/keyward/keyward/internal/cmd/tenant"
@@ -63,6 +66,9 @@ or, with a remote profile, against a keyward server.`,
 	cmd.AddCommand(
 		tenant.NewCmdTenant(f),
 		serviceuser.NewCmdServiceUser(f),
+		keytype.NewCmdKeyType(f),
+		policy.NewCmdPolicy(f),
+		group.NewCmdGroup(f),
 		audit.NewCmdAudit(f),
 		profile.NewCmdProfile(f),
 		versioncmd.NewCmdVersion(f),
@@ -99,7 +105,10 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		return cmdutil.ExitInterrupted
 	}
 	err = classifyCobraError(err)
-	printError(f, err)
+	var reported *cmdutil.ReportedError
+	if !errors.As(err, &reported) {
+		printError(f, err)
+	}
 	return cmdutil.ExitCode(err)
 }
 

@@ -23,10 +23,15 @@ func newCmdCreate(f *cmdutil.Factory, runF func(context.Context, *CreateOptions)
 		Long: `Create a service user in the current tenant. The id is a slug
 ([a-z0-9][a-z0-9-]{0,62}), unique in the tenant and immutable; the display
 name defaults to it. An e-mail address must be unique in the tenant and is
-required when the tenant's requireEmail setting is on.`,
+required when the tenant's requireEmail setting is on.
+
+--policy attaches policies and --group joins groups in the same step; each
+must exist. With the tenant setting requireGroup, at least one --group is
+required.`,
 		Example: `  keyward serviceuser create ci-bot
   keyward serviceuser create billing-sync --name "Billing sync" --email billing@example.com
-  keyward serviceuser create ci-bot --if-not-exists -o json`,
+  keyward serviceuser create ci-bot --if-not-exists -o json
+  keyward serviceuser create deployer --policy ReadOnly --policy deploy --group operators`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Input.ID = args[0]
@@ -40,6 +45,8 @@ required when the tenant's requireEmail setting is on.`,
 	fl.StringVar(&opts.Input.DisplayName, "name", "", "display name (default: the id)")
 	fl.StringVar(&opts.Input.Email, "email", "", "e-mail address, unique in the tenant")
 	fl.StringVar(&opts.Input.Description, "description", "", "what the service user is for")
+	fl.StringSliceVar(&opts.Input.Policies, "policy", nil, "policy to attach (repeatable)")
+	fl.StringSliceVar(&opts.Input.Groups, "group", nil, "group to join (repeatable)")
 	fl.BoolVar(&opts.Input.IfNotExists, "if-not-exists", false, "succeed without changes when the user exists")
 	return cmd
 }
