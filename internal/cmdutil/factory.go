@@ -215,7 +215,13 @@ func (f *Factory) Local(mode Mode) (*service.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return service.New(db, service.Options{Now: f.Now, Actor: LocalActor()}), nil
+	opts := service.Options{Now: f.Now}
+	if mode == ReadWrite {
+		// Only writes are audited; looking up the OS user costs a read of
+		// the user database (or an NSS call) that reads can skip.
+		opts.Actor = LocalActor()
+	}
+	return service.New(db, opts), nil
 }
 
 // Close closes every backend handed out.

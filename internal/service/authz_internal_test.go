@@ -370,3 +370,41 @@ func TestCompiledPolicyCacheFollowsRevisions(t *testing.T) {
 		t.Fatal("stale compiled policy after delete and re-create")
 	}
 }
+
+// A Batch that rolls back hands its generation and revisions out again; what
+// it compiled must not be served for the content committed under them.
+func TestRolledBackBatchDoesNotPoisonCaches(t *testing.T) {
+	s := newTestService(t)
+	_, err := s.CreateServiceUser(bg, "default", backend.CreateServiceUserInput{ID: "bot"})
+	check(t, err)
+	grant := func(svc *Service, action string) error {
+		if _, _, err := svc.CreatePolicy(bg, "default", backend.CreatePolicyInput{Name: "p", Statements: []domain.PolicyStatement{stmt("allow", action, "*")}}); err != nil {
+			return err
+		}
+		_, _, err := svc.AttachPolicy(bg, "default", "p", backend.PolicyTarget{User: "bot"})
+		return err
+	}
+	rollback := errors.New("roll back")
+	err = s.Batch(func(b *Service) error {
+		if err := grant(b, "tenant:read"); err != nil {
+			return err
+		}
+		p, _, err := b.Principal(bg, "default", "bot", "")
+		if err != nil {
+			return err
+		}
+		if !p.Decide("tenant:read", "tenant").Allowed {
+			t.Error("inside the batch the grant does not show")
+		}
+		return rollback
+	})
+	if !errors.Is(err, rollback) {
+		t.Fatalf("batch: %v", err)
+	}
+	check(t, grant(s, "metrics:read"))
+	p, _, err := s.Principal(bg, "default", "bot", "")
+	check(t, err)
+	if p.Decide("tenant:read", "tenant").Allowed || !p.Decide("metrics:read", "tenant").Allowed {
+		t.Fatal("served the principal of a rolled-back batch")
+	}
+}

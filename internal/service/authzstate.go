@@ -69,7 +69,9 @@ func (s *Service) Principal(ctx context.Context, tenant, user, keyType string) (
 				return err
 			}
 		}
-		s.authz.putPrincipal(key, gen, p)
+		if !tx.Writable() {
+			s.authz.putPrincipal(key, gen, p)
+		}
 		return nil
 	})
 	return p, gen, err
@@ -146,12 +148,19 @@ func (s *Service) compiledPolicy(tx *boltstore.Tx, tenant, name string) (*authz.
 		// request of every user holding it.
 		return nil, false, nil
 	}
-	s.authz.putPolicy(tenant, name, rec.Revision, p)
+	if !tx.Writable() {
+		s.authz.putPolicy(tenant, name, rec.Revision, p)
+	}
 	return p, true, nil
 }
 
 // authzCache holds compiled policies and principals. The zero value is
 // ready to use; it is safe for concurrent use.
+//
+// Entries are added only from read-only transactions, which see committed
+// data. A write transaction (a Batch's reads included) may roll back, and
+// the generation and revisions it used are then handed out again for other
+// content; what it compiled must not outlive it.
 type authzCache struct {
 	mu sync.Mutex
 	// policies: (tenant, name) -> the latest revision compiled. Revisions

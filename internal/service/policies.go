@@ -167,7 +167,6 @@ func (s *Service) CreatePolicy(ctx context.Context, tenant string, in backend.Cr
 		if err := tx.PutPolicy(rec); err != nil {
 			return err
 		}
-		s.authz.putPolicy(tenant, in.Name, rev, compiled)
 		out, created = rec.Policy, true
 		out.Normalize()
 		return s.audit(ctx, tx, tenant, "policy:create", authz.PolicyResource(tenant, in.Name))
@@ -279,7 +278,6 @@ func (s *Service) UpdatePolicy(ctx context.Context, tenant, name string, in back
 		if err := tx.PutPolicy(rec); err != nil {
 			return err
 		}
-		s.authz.putPolicy(tenant, newName, rev, compiled)
 		detail := ""
 		if renamed {
 			detail = fmt.Sprintf("renamed from %q", name)

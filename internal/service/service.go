@@ -29,8 +29,11 @@ type Service struct {
 	db    *boltstore.DB
 	now   func() time.Time
 	actor string
-	// authz caches compiled policies and principals (authzstate.go).
-	authz authzCache
+	// authz caches compiled policies and principals (authzstate.go); a
+	// Batch shares its parent's.
+	authz *authzCache
+	// batch, when set, is the one write transaction every call joins (Batch).
+	batch *batchTx
 }
 
 var _ backend.Backend = (*Service)(nil)
@@ -43,7 +46,7 @@ func New(db *boltstore.DB, opts Options) *Service {
 	if opts.Actor == "" {
 		opts.Actor = "local:unknown"
 	}
-	return &Service{db: db, now: opts.Now, actor: opts.Actor}
+	return &Service{db: db, now: opts.Now, actor: opts.Actor, authz: &authzCache{}}
 }
 
 // Close closes the database.
@@ -72,11 +75,19 @@ func (s *Service) actorOf(ctx context.Context) string {
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Second) }
 
 // view runs fn in a read transaction.
-func (s *Service) view(fn func(tx *boltstore.Tx) error) error { return s.db.View(fn) }
+func (s *Service) view(fn func(tx *boltstore.Tx) error) error {
+	if s.batch != nil {
+		return s.batch.run(fn)
+	}
+	return s.db.View(fn)
+}
 
 // update runs fn in a write transaction after making sure the database is
 // initialised; fn's writes and audit events commit together or not at all.
 func (s *Service) update(fn func(tx *boltstore.Tx) error) error {
+	if s.batch != nil {
+		return s.batch.run(fn)
+	}
 	return s.db.Update(func(tx *boltstore.Tx) error {
 		if !tx.Initialized() {
 			if err := s.bootstrap(tx); err != nil {
