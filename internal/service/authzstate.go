@@ -42,6 +42,9 @@ func (s *Service) AuthzGeneration(ctx context.Context) (uint64, error) {
 // changes, so a server can call it on every request: a cache hit costs one
 // read transaction.
 //
+// tenant is the user's own tenant, not the one a request acts in: decide a
+// request on another tenant's resource with the principal of the caller's
+// tenant (only the system tenant's Administrator policy matches there).
 // The principal says nothing of the user's status: the caller checks that
 // the user is enabled and the key active. CodeNotFound for an unknown tenant
 // or user.
