@@ -33,6 +33,7 @@ func newCmdCreate(f *cmdutil.Factory, runF func(context.Context, *CreateOptions)
 	}
 	cmd.Flags().StringVar(&opts.Input.Description, "description", "", "what the group is for")
 	cmd.Flags().StringSliceVar(&opts.Input.Policies, "policy", nil, "policy to attach to the group (repeatable)")
+	_ = cmd.RegisterFlagCompletionFunc("policy", cmdutil.CompletePolicies(f))
 	cmd.Flags().BoolVar(&opts.Input.IfNotExists, "if-not-exists", false, "succeed without changes when the group exists")
 	return cmd
 }

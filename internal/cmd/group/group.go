@@ -31,6 +31,17 @@ a user in no group is refused (exit 5).`,
 		newCmdCreate(f, nil), newCmdList(f, nil), newCmdShow(f, nil), newCmdUpdate(f, nil), newCmdDelete(f, nil),
 		newCmdMembers(f, false, nil), newCmdMembers(f, true, nil),
 	)
+	groups := cmdutil.CompleteArgs(cmdutil.CompleteGroups(f))
+	members := cmdutil.CompleteArgsVariadic(cmdutil.CompleteGroups(f), cmdutil.CompleteServiceUsers(f))
+	cmdutil.SetArgsCompletion(cmd, map[string]cobra.CompletionFunc{
+		"create": cobra.NoFileCompletions,
+		"list":   cobra.NoFileCompletions,
+		"show":   groups,
+		"update": groups,
+		"delete": groups,
+		"add":    members,
+		"remove": members,
+	})
 	return cmd
 }
 

@@ -42,6 +42,7 @@ managed) that bounds what keys of the type may do.`,
 	fl.StringVar(&opts.Input.DisplayName, "display-name", "", "display name (default: the name)")
 	fl.StringVar(&opts.Input.Description, "description", "", "what keys of the type are for")
 	fl.BoolVar(&opts.Input.IfNotExists, "if-not-exists", false, "succeed without changes when the key type exists")
+	_ = cmd.RegisterFlagCompletionFunc("scope", cmdutil.CompletePolicies(f))
 	return cmd
 }
 

@@ -29,6 +29,14 @@ key per type (a second is refused, exit 5).`,
   keyward keytype list`,
 	}
 	cmd.AddCommand(newCmdCreate(f, nil), newCmdList(f, nil), newCmdShow(f, nil), newCmdUpdate(f, nil), newCmdDelete(f, nil))
+	keyTypes := cmdutil.CompleteArgs(cmdutil.CompleteKeyTypes(f))
+	cmdutil.SetArgsCompletion(cmd, map[string]cobra.CompletionFunc{
+		"create": cobra.NoFileCompletions,
+		"list":   cobra.NoFileCompletions,
+		"show":   keyTypes,
+		"update": keyTypes,
+		"delete": keyTypes,
+	})
 	return cmd
 }
 

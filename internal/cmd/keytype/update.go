@@ -50,6 +50,7 @@ limited by the new scope from their next request on.`,
 	cmd.Flags().StringVar(&scope, "scope", "", "new scope policy")
 	cmd.Flags().StringVar(&displayName, "display-name", "", "new display name")
 	cmd.Flags().StringVar(&description, "description", "", "new description")
+	_ = cmd.RegisterFlagCompletionFunc("scope", cmdutil.CompletePolicies(f))
 	return cmd
 }
 

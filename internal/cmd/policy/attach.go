@@ -52,6 +52,8 @@ changes nothing and succeeds.`
 	}
 	cmd.Flags().StringVar(&opts.Target.User, "user", "", "service user id")
 	cmd.Flags().StringVar(&opts.Target.Group, "group", "", "group name")
+	_ = cmd.RegisterFlagCompletionFunc("user", cmdutil.CompleteServiceUsers(f))
+	_ = cmd.RegisterFlagCompletionFunc("group", cmdutil.CompleteGroups(f))
 	return cmd
 }
 

@@ -52,6 +52,7 @@ Exit status: 0 when allowed, 4 when denied, so scripts can branch on it.
 		},
 	}
 	cmd.Flags().StringVar(&opts.Input.KeyID, "key", "", "check as this access key of the user, limited by its key type")
+	_ = cmd.RegisterFlagCompletionFunc("key", cobra.NoFileCompletions)
 	return cmd
 }
 

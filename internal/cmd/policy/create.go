@@ -63,7 +63,7 @@ each named by its path (statements[1].effect).`,
 			return createRun(cmd.Context(), opts)
 		},
 	}
-	doc.register(cmd.Flags())
+	doc.register(cmd)
 	cmd.Flags().BoolVar(&opts.Input.IfNotExists, "if-not-exists", false, "succeed without changes when the policy exists")
 	return cmd
 }

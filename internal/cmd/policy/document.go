@@ -9,6 +9,7 @@ import (
 	"github.com/keyward/keyward/internal/authz"
 	"github.com/keyward/keyward/internal/cmdutil"
 	"github.com/keyward/keyward/internal/domain"
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
 
@@ -25,12 +26,18 @@ type documentFlags struct {
 	description string
 }
 
-func (d *documentFlags) register(fs *pflag.FlagSet) {
+// register adds the flags to cmd, with completion of action names.
+func (d *documentFlags) register(cmd *cobra.Command) {
+	fs := cmd.Flags()
 	fs.StringVarP(&d.file, "file", "f", "", `policy document, YAML or JSON ("-" reads stdin): description and statements`)
 	fs.StringSliceVar(&d.allow, "allow", nil, "actions to allow on --resource (comma-separated or repeated; '*' wildcards)")
 	fs.StringSliceVar(&d.deny, "deny", nil, "actions to deny on --resource (comma-separated or repeated; '*' wildcards)")
 	fs.StringSliceVar(&d.resources, "resource", nil, `resources of --allow/--deny, e.g. 'serviceuser/ci-*' (relative to the tenant) or '*'`)
 	fs.StringVar(&d.description, "description", "", "what the policy is for (overrides the file's)")
+	_ = cmd.MarkFlagFilename("file", "yaml", "yml", "json")
+	_ = cmd.RegisterFlagCompletionFunc("allow", cmdutil.CompleteActions)
+	_ = cmd.RegisterFlagCompletionFunc("deny", cmdutil.CompleteActions)
+	_ = cmd.RegisterFlagCompletionFunc("resource", cobra.NoFileCompletions)
 }
 
 // given reports whether any content flag was set.

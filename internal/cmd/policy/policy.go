@@ -41,6 +41,17 @@ resource names.`,
 		newCmdCreate(f, nil), newCmdList(f, nil), newCmdShow(f, nil), newCmdUpdate(f, nil), newCmdDelete(f, nil),
 		newCmdAttach(f, false, nil), newCmdAttach(f, true, nil), newCmdCheck(f, nil),
 	)
+	policies := cmdutil.CompleteArgs(cmdutil.CompletePolicies(f))
+	cmdutil.SetArgsCompletion(cmd, map[string]cobra.CompletionFunc{
+		"create": cobra.NoFileCompletions,
+		"list":   cobra.NoFileCompletions,
+		"show":   policies,
+		"update": policies,
+		"delete": policies,
+		"attach": policies,
+		"detach": policies,
+		"check":  cmdutil.CompleteArgs(cmdutil.CompleteServiceUsers(f), cmdutil.CompleteActions),
+	})
 	return cmd
 }
 

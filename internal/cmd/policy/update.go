@@ -49,7 +49,7 @@ every reference to it. The managed policies cannot be changed.`,
 			return updateRun(cmd.Context(), opts)
 		},
 	}
-	doc.register(cmd.Flags())
+	doc.register(cmd)
 	cmd.Flags().StringVar(&rename, "rename", "", "new name; users, groups and key types holding the policy follow")
 	return cmd
 }

@@ -47,6 +47,8 @@ required.`,
 	fl.StringVar(&opts.Input.Description, "description", "", "what the service user is for")
 	fl.StringSliceVar(&opts.Input.Policies, "policy", nil, "policy to attach (repeatable)")
 	fl.StringSliceVar(&opts.Input.Groups, "group", nil, "group to join (repeatable)")
+	_ = cmd.RegisterFlagCompletionFunc("policy", cmdutil.CompletePolicies(f))
+	_ = cmd.RegisterFlagCompletionFunc("group", cmdutil.CompleteGroups(f))
 	fl.BoolVar(&opts.Input.IfNotExists, "if-not-exists", false, "succeed without changes when the user exists")
 	return cmd
 }

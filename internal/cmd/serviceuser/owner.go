@@ -24,6 +24,12 @@ becomes its owner.`,
   keyward serviceuser owner remove billing-sync deployer`,
 	}
 	cmd.AddCommand(newCmdOwnerChange(f, false, nil), newCmdOwnerChange(f, true, nil), newCmdOwnerList(f, nil))
+	users := cmdutil.CompleteArgs(cmdutil.CompleteServiceUsers(f), cmdutil.CompleteServiceUsers(f))
+	cmdutil.SetArgsCompletion(cmd, map[string]cobra.CompletionFunc{
+		"add":    users,
+		"remove": users,
+		"list":   cmdutil.CompleteArgs(cmdutil.CompleteServiceUsers(f)),
+	})
 	return cmd
 }
 
