@@ -32,7 +32,9 @@ func requireKeyType(tx *boltstore.Tx, tenant, name string) (domain.KeyType, erro
 
 // checkKeyType is the key-type rule of generating (or activating) an access
 // key of type typeName for service user user of tenant, inside the caller's
-// transaction tx. It returns nil when the key may be created, else:
+// transaction tx: keyTypeAllowed, then, with the tenant setting
+// oneKeyPerType, oneKeyPerTypeFree. It returns nil when the key may be
+// created, else:
 //
 //   - CodeNotFound: the key type (or the user, or the tenant) does not exist;
 //   - CodeDenied: the user may not hold keys of this type — the type's scope
@@ -59,7 +61,23 @@ func (s *Service) checkKeyType(tx *boltstore.Tx, tenant, user, typeName string, 
 	if err != nil {
 		return err
 	}
-	kt, err := requireKeyType(tx, tenant, typeName)
+	if err := s.keyTypeAllowed(tx, u, typeName); err != nil {
+		return err
+	}
+	if !t.Settings.OneKeyPerType {
+		return nil
+	}
+	return oneKeyPerTypeFree(tx, u, typeName, s.clock(), ignoring...)
+}
+
+// keyTypeAllowed is the permission half of checkKeyType: key type typeName
+// exists in u's tenant (else CodeNotFound) and u's own and groups' policies
+// cover its scope (else CodeDenied naming the scope statement at fault).
+// It is what the access-key service calls for `key generate --type` and
+// `key rotate` when it checks the one-key-per-type limit with its other
+// slot limits.
+func (s *Service) keyTypeAllowed(tx *boltstore.Tx, u domain.ServiceUser, typeName string) error {
+	kt, err := requireKeyType(tx, u.Tenant, typeName)
 	if err != nil {
 		return err
 	}
@@ -67,7 +85,7 @@ func (s *Service) checkKeyType(tx *boltstore.Tx, tenant, user, typeName string, 
 	if err != nil {
 		return err
 	}
-	scope, _, err := s.compiledPolicy(tx, tenant, kt.Scope)
+	scope, _, err := s.compiledPolicy(tx, u.Tenant, kt.Scope)
 	if err != nil {
 		return err
 	}
@@ -75,15 +93,18 @@ func (s *Service) checkKeyType(tx *boltstore.Tx, tenant, user, typeName string, 
 		return domain.Denied("key type %q has no usable scope policy (%q); no key of it can be generated", typeName, kt.Scope)
 	}
 	if err := authz.CheckKeyType(principal, scope); err != nil {
-		return domain.Denied("service user %q may not hold keys of type %q: %s", user, typeName, reasonOf(err)).
-			WithHint("attach a policy that covers the scope %q, or choose another type (allowed types: `keyward serviceuser show %s`)", kt.Scope, user)
+		return domain.Denied("service user %q may not hold keys of type %q: %s", u.ID, typeName, reasonOf(err)).
+			WithHint("attach a policy that covers the scope %q, or choose another type (allowed types: `keyward serviceuser show %s`)", kt.Scope, u.ID)
 	}
-	if !t.Settings.OneKeyPerType {
-		return nil
-	}
-	now := s.clock()
+	return nil
+}
+
+// oneKeyPerTypeFree is the limit half of checkKeyType: CodeConflict when u
+// has an active key (countsAsActive at now) of type typeName other than
+// those in ignoring.
+func oneKeyPerTypeFree(tx *boltstore.Tx, u domain.ServiceUser, typeName string, now time.Time, ignoring ...string) error {
 	var active string
-	err = tx.ForEachKeyOfUser(tenant, user, func(k boltstore.KeyRecord) error {
+	err := tx.ForEachKeyOfUser(u.Tenant, u.ID, func(k boltstore.KeyRecord) error {
 		if active == "" && k.Type != nil && *k.Type == typeName && !slices.Contains(ignoring, k.ID) && countsAsActive(k.AccessKey, now) {
 			active = k.ID
 		}
@@ -93,7 +114,7 @@ func (s *Service) checkKeyType(tx *boltstore.Tx, tenant, user, typeName string, 
 		return err
 	}
 	if active != "" {
-		return domain.Conflict("service user %q already has an active key of type %q (%s), and tenant %q allows one per type (setting oneKeyPerType)", user, typeName, active, tenant).
+		return domain.Conflict("service user %q already has an active key of type %q (%s), and tenant %q allows one per type (setting oneKeyPerType)", u.ID, typeName, active, u.Tenant).
 			WithHint("rotate that key, or deactivate or revoke it first")
 	}
 	return nil
