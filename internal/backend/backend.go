@@ -35,6 +35,10 @@ type Backend interface {
 	Tenants
 	ServiceUsers
 	AccessKeys
+	Owners
+	Policies
+	Groups
+	KeyTypes
 	Audit
 	// Close releases the database or connections; the Backend is unusable after.
 	Close() error
@@ -88,7 +92,9 @@ type ServiceUsers interface {
 	// ListServiceUsers returns the users of tenant by id, filtered. Keys are
 	// not filled in (AccessKeys is empty); use GetServiceUser for them.
 	ListServiceUsers(ctx context.Context, tenant string, filter ListServiceUsersFilter) ([]domain.ServiceUser, error)
-	// GetServiceUser returns a user with its masked keys and allowed key types.
+	// GetServiceUser returns a user with its masked keys and allowed key
+	// types (the key types whose scope its own and its groups' policies
+	// cover; see authz.CheckKeyType).
 	GetServiceUser(ctx context.Context, tenant, id string) (domain.ServiceUser, error)
 	// UpdateServiceUser changes the fields given.
 	UpdateServiceUser(ctx context.Context, tenant, id string, in UpdateServiceUserInput) (domain.ServiceUser, error)
@@ -96,7 +102,8 @@ type ServiceUsers interface {
 	// and tokens stop working at once (and work again when it is enabled). Setting the current status again
 	// changes and audits nothing.
 	SetServiceUserStatus(ctx context.Context, tenant, id string, status domain.UserStatus) (domain.ServiceUser, error)
-	// DeleteServiceUser deletes a user and its keys.
+	// DeleteServiceUser deletes a user and its keys, and removes it from the
+	// owners of other users.
 	DeleteServiceUser(ctx context.Context, tenant, id string) error
 }
 
@@ -110,7 +117,12 @@ type CreateServiceUserInput struct {
 	Email         string   `json:"email,omitempty"`
 	Description   string   `json:"description,omitempty"`
 	CIDRAllowList []string `json:"cidrAllowList,omitempty"`
-	IfNotExists   bool     `json:"ifNotExists,omitempty"`
+	// Policies are attached and Groups joined in the same transaction; an
+	// unknown one is CodeNotFound and creates nothing. With the tenant
+	// setting requireGroup, Groups must not be empty (CodeInvalid).
+	Policies    []string `json:"policies,omitempty"`
+	Groups      []string `json:"groups,omitempty"`
+	IfNotExists bool     `json:"ifNotExists,omitempty"`
 	// Key describes the first access key; nil takes the tenant's defaults.
 	Key *GenerateKeyInput `json:"key,omitempty"`
 	// NoKey creates the user without a key (AccessKey is null).

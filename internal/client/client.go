@@ -165,41 +165,53 @@ func unreachable(server string, err error) error {
 // not nil). It returns the status; an error answer becomes the server's
 // *domain.Error. A refused token is fetched again once.
 func (c *Client) call(ctx context.Context, method, path string, query url.Values, in, out any) (int, error) {
+	status, _, err := c.exchange(ctx, method, path, query, in, out)
+	return status, err
+}
+
+// callChanged is call for the idempotent changes whose answer says, in the
+// Keyward-Changed header, whether anything changed.
+func (c *Client) callChanged(ctx context.Context, method, path string, query url.Values, in, out any) (bool, error) {
+	_, header, err := c.exchange(ctx, method, path, query, in, out)
+	return header.Get("Keyward-Changed") == "true", err
+}
+
+func (c *Client) exchange(ctx context.Context, method, path string, query url.Values, in, out any) (int, http.Header, error) {
 	var body []byte
 	if in != nil {
 		var err error
 		if body, err = json.Marshal(in); err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 	}
 	for attempt := 0; ; attempt++ {
 		tok, err := c.bearer(ctx)
 		if err != nil {
-			return 0, err
+			return 0, nil, err
 		}
-		status, challenge, raw, err := c.send(ctx, method, path, query, body, tok)
+		status, header, raw, err := c.send(ctx, method, path, query, body, tok)
 		if err != nil {
-			return 0, err
+			return 0, nil, err
 		}
-		if status == http.StatusUnauthorized && c.creds != nil && attempt == 0 && strings.Contains(challenge, `error="invalid_token"`) {
+		if status == http.StatusUnauthorized && c.creds != nil && attempt == 0 && strings.Contains(header.Get("WWW-Authenticate"), `error="invalid_token"`) {
 			c.forgetToken(tok) // expired early, revoked, or the server's keys changed
 			continue
 		}
 		if status < 200 || status > 299 {
-			return status, decodeError(status, raw)
+			return status, header, decodeError(status, raw)
 		}
 		if out != nil && status != http.StatusNoContent {
 			if err := json.Unmarshal(raw, out); err != nil {
-				return status, fmt.Errorf("server answered %s %s with unreadable JSON: %w", method, path, err)
+				return status, header, fmt.Errorf("server answered %s %s with unreadable JSON: %w", method, path, err)
 			}
 		}
-		return status, nil
+		return status, header, nil
 	}
 }
 
-// send makes one HTTP exchange and returns the status, the WWW-Authenticate
-// challenge and the body.
-func (c *Client) send(ctx context.Context, method, path string, query url.Values, body []byte, tok string) (int, string, []byte, error) {
+// send makes one HTTP exchange and returns the status, the headers and the
+// body.
+func (c *Client) send(ctx context.Context, method, path string, query url.Values, body []byte, tok string) (int, http.Header, []byte, error) {
 	u := c.base + path
 	if len(query) > 0 {
 		u += "?" + query.Encode()
@@ -210,7 +222,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
-		return 0, "", nil, err
+		return 0, nil, nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+tok)
 	req.Header.Set("Accept", "application/json")
@@ -221,16 +233,16 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return 0, "", nil, ctx.Err()
+			return 0, nil, nil, ctx.Err()
 		}
-		return 0, "", nil, unreachable(c.base, err)
+		return 0, nil, nil, unreachable(c.base, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
-		return 0, "", nil, unreachable(c.base, err)
+		return 0, nil, nil, unreachable(c.base, err)
 	}
-	return resp.StatusCode, resp.Header.Get("WWW-Authenticate"), raw, nil
+	return resp.StatusCode, resp.Header, raw, nil
 }
 
 // errorBody is the server's error JSON.

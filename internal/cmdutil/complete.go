@@ -178,6 +178,54 @@ func CompleteServiceUsersWithStatus(f *Factory, status domain.UserStatus) cobra.
 	})
 }
 
+// CompletePolicies completes the names of the current tenant's policies,
+// managed and custom, described by their descriptions.
+func CompletePolicies(f *Factory) cobra.CompletionFunc {
+	return CompleteNames(f, func(ctx context.Context, b backend.Backend, tenant string) ([]cobra.Completion, error) {
+		ps, err := b.ListPolicies(ctx, tenant)
+		if err != nil {
+			return nil, err
+		}
+		names := make([]cobra.Completion, 0, len(ps))
+		for _, p := range ps {
+			names = append(names, describe(p.Name, p.Description))
+		}
+		return names, nil
+	})
+}
+
+// CompleteGroups completes the names of the current tenant's groups,
+// described by their descriptions.
+func CompleteGroups(f *Factory) cobra.CompletionFunc {
+	return CompleteNames(f, func(ctx context.Context, b backend.Backend, tenant string) ([]cobra.Completion, error) {
+		gs, err := b.ListGroups(ctx, tenant)
+		if err != nil {
+			return nil, err
+		}
+		names := make([]cobra.Completion, 0, len(gs))
+		for _, g := range gs {
+			names = append(names, describe(g.Name, g.Description))
+		}
+		return names, nil
+	})
+}
+
+// CompleteKeyTypes completes the names of the current tenant's key types,
+// described by their display names.
+func CompleteKeyTypes(f *Factory) cobra.CompletionFunc {
+	return CompleteNames(f, func(ctx context.Context, b backend.Backend, tenant string) ([]cobra.Completion, error) {
+		ks, err := b.ListKeyTypes(ctx, tenant)
+		if err != nil {
+			return nil, err
+		}
+		names := make([]cobra.Completion, 0, len(ks))
+		for _, k := range ks {
+			names = append(names, describe(k.Name, k.DisplayName))
+		}
+		return names, nil
+	})
+}
+
 // CompleteProfiles completes profile names from the config file, described
 // by their database or server; it never opens a database and works even
 // when the current profile is broken.

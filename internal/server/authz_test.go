@@ -130,7 +130,7 @@ func TestOwnerManagesOwnedUser(t *testing.T) {
 	keyID, secret := f.identity(t, "default", "alice")
 	f.identity(t, "default", "bot")
 	f.identity(t, "default", "carol")
-	f.editUser(t, "default", "bot", func(u *domain.ServiceUser) { u.Owners = []string{"alice"} })
+	must3(t)(f.Service.AddOwner(ctx, "default", "bot", "alice"))
 	tok := f.token(t, keyID, secret)
 	for _, req := range []struct {
 		method, path string
@@ -141,7 +141,16 @@ func TestOwnerManagesOwnedUser(t *testing.T) {
 		{"PATCH", "/v1/tenants/default/serviceusers/bot", map[string]string{"description": "mine"}, 200},
 		{"PUT", "/v1/tenants/default/serviceusers/bot/status", map[string]string{"status": "disabled"}, 200},
 		{"PUT", "/v1/tenants/default/serviceusers/bot/status", map[string]string{"status": "active"}, 200},
+		{"POST", "/v1/tenants/default/serviceusers/bot/keys", map[string]string{"name": "deploy"}, 201},
+		{"GET", "/v1/tenants/default/keys/bot%2Fdeploy", nil, 200},
+		{"POST", "/v1/tenants/default/keys/bot%2Fdeploy/rotate", map[string]string{}, 201},
+		{"DELETE", "/v1/tenants/default/keys/bot%2Fdeploy", nil, 200},
+		{"GET", "/v1/tenants/default/serviceusers/bot/owners", nil, 200},
+		// Not its own rights to raise, nor anyone else's users.
+		{"PUT", "/v1/tenants/default/serviceusers/bot/owners/carol", nil, 403},
+		{"POST", "/v1/tenants/default/policies/Administrator/attachments", map[string]string{"user": "bot"}, 403},
 		{"GET", "/v1/tenants/default/serviceusers/carol", nil, 403},
+		{"POST", "/v1/tenants/default/serviceusers/carol/keys", map[string]string{}, 403},
 		{"PATCH", "/v1/tenants/default/serviceusers/carol", map[string]string{"description": "x"}, 403},
 		{"GET", "/v1/tenants/default/serviceusers", nil, 403},
 		{"GET", "/v1/tenants/default", nil, 403},
@@ -150,6 +159,92 @@ func TestOwnerManagesOwnedUser(t *testing.T) {
 		if resp, body := f.call(t, nil, req.method, req.path, tok, req.body); resp.StatusCode != req.status {
 			t.Errorf("owner %s %s: %d %s", req.method, req.path, resp.StatusCode, body)
 		}
+	}
+}
+
+// A service user that may only create users becomes, over the API, the
+// owner of those it creates, and so manages their keys without any
+// tenant-wide right on users or keys.
+func TestCreatorBecomesOwner(t *testing.T) {
+	f := newFixture(t)
+	must3(t)(f.Service.CreatePolicy(ctx, "default", backend.CreatePolicyInput{Name: "provisioner",
+		Statements: []domain.PolicyStatement{{Effect: "allow", Actions: []string{"serviceuser:create"}, Resources: []string{"serviceuser/*"}}}}))
+	keyID, secret := f.identity(t, "default", "provisioner", "provisioner")
+	f.identity(t, "default", "other")
+	tok := f.token(t, keyID, secret)
+	resp, body := f.call(t, nil, "POST", "/v1/tenants/default/serviceusers", tok, map[string]any{"id": "app", "noKey": true})
+	var created domain.ServiceUser
+	if err := json.Unmarshal(body, &created); err != nil || resp.StatusCode != 201 || len(created.Owners) != 1 || created.Owners[0] != "provisioner" {
+		t.Fatalf("create: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := f.call(t, nil, "POST", "/v1/tenants/default/serviceusers/app/keys", tok, map[string]string{"name": "k"}); resp.StatusCode != 201 {
+		t.Fatalf("key of the created user: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := f.call(t, nil, "POST", "/v1/tenants/default/serviceusers/other/keys", tok, map[string]string{}); resp.StatusCode != 403 {
+		t.Fatalf("key of another user: %d %s", resp.StatusCode, body)
+	}
+	// Locally, and for a system Administrator, nobody becomes an owner.
+	res, err := f.Service.CreateServiceUser(ctx, "default", backend.CreateServiceUserInput{ID: "local", NoKey: true})
+	if err != nil || len(res.Owners) != 0 {
+		t.Fatalf("local create: owners %v (%v)", res.Owners, err)
+	}
+	admin := f.token(t, f.AdminKeyID, f.AdminSecret)
+	_, body = f.call(t, nil, "POST", "/v1/tenants/default/serviceusers", admin, map[string]any{"id": "by-admin", "noKey": true})
+	if err := json.Unmarshal(body, &created); err != nil || len(created.Owners) != 0 {
+		t.Fatalf("created by the system Administrator: %s", body)
+	}
+}
+
+// Custom policies decide over the API: resource patterns, and an explicit
+// deny named in the 403.
+func TestCustomPolicies(t *testing.T) {
+	f := newFixture(t)
+	must3(t)(f.Service.CreatePolicy(ctx, "default", backend.CreatePolicyInput{Name: "ci-keys", Statements: []domain.PolicyStatement{
+		{Effect: "allow", Actions: []string{"serviceuser:read", "key:*"}, Resources: []string{"serviceuser/ci-*"}},
+		{Effect: "deny", Actions: []string{"key:revoke"}, Resources: []string{"serviceuser/ci-prod/key/*"}},
+	}}))
+	keyID, secret := f.identity(t, "default", "robot", "ci-keys")
+	f.identity(t, "default", "ci-prod")
+	f.identity(t, "default", "billing")
+	tok := f.token(t, keyID, secret)
+	if resp, body := f.call(t, nil, "GET", "/v1/tenants/default/serviceusers/ci-prod", tok, nil); resp.StatusCode != 200 {
+		t.Fatalf("allowed read: %d %s", resp.StatusCode, body)
+	}
+	resp, body := f.call(t, nil, "GET", "/v1/tenants/default/serviceusers/billing", tok, nil)
+	if _, msg := errorOf(t, body); resp.StatusCode != 403 || !strings.Contains(msg, "default deny") {
+		t.Fatalf("read outside the pattern: %d %s", resp.StatusCode, body)
+	}
+	_, body = f.call(t, nil, "POST", "/v1/tenants/default/serviceusers/ci-prod/keys", tok, map[string]string{"name": "extra"})
+	var k domain.NewAccessKey
+	json.Unmarshal(body, &k)
+	resp, body = f.call(t, nil, "DELETE", "/v1/tenants/default/keys/"+k.ID, tok, nil)
+	if _, msg := errorOf(t, body); resp.StatusCode != 403 || !strings.Contains(msg, `denied by policy "ci-keys" statements[1] (deny)`) {
+		t.Fatalf("denied revoke: %d %s", resp.StatusCode, body)
+	}
+	// A policy change takes effect on the next request.
+	must3(t)(f.Service.DetachPolicy(ctx, "default", "ci-keys", backend.PolicyTarget{User: "robot"}))
+	if resp, _ := f.call(t, nil, "GET", "/v1/tenants/default/serviceusers/ci-prod", tok, nil); resp.StatusCode != 403 {
+		t.Fatalf("after detaching: %d", resp.StatusCode)
+	}
+}
+
+// A key of a type may do only what both its user's policies and the type's
+// scope allow.
+func TestKeyTypeLimitsToken(t *testing.T) {
+	f := newFixture(t)
+	f.identity(t, "default", "ops", authz.AdministratorPolicy)
+	must3(t)(f.Service.CreateKeyType(ctx, "default", backend.CreateKeyTypeInput{Name: "MONITORING", Scope: authz.ReadOnlyPolicy}))
+	k, err := f.Service.GenerateKey(ctx, "default", "ops", backend.GenerateKeyInput{Name: "monitor", Type: "MONITORING", Expires: "never"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := f.token(t, k.ID, k.Secret)
+	if resp, body := f.call(t, nil, "GET", "/v1/tenants/default/serviceusers", tok, nil); resp.StatusCode != 200 {
+		t.Fatalf("read with a MONITORING key: %d %s", resp.StatusCode, body)
+	}
+	resp, body := f.call(t, nil, "POST", "/v1/tenants/default/serviceusers", tok, map[string]any{"id": "x", "noKey": true})
+	if _, msg := errorOf(t, body); resp.StatusCode != 403 || !strings.Contains(msg, `outside key type "MONITORING"`) {
+		t.Fatalf("write with a MONITORING key: %d %s", resp.StatusCode, body)
 	}
 }
 
@@ -304,6 +399,16 @@ func TestForgedTokens(t *testing.T) {
 	}
 	if resp, _ := f.call(t, nil, "GET", "/v1/tenants/default/serviceusers", good, nil); resp.StatusCode != 200 {
 		t.Fatalf("the genuine token: %d", resp.StatusCode)
+	}
+}
+
+// must3 is must for calls returning two values and an error.
+func must3(t *testing.T) func(any, any, error) {
+	return func(_ any, _ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -118,7 +118,7 @@ func newCredential(gen uint64, kc service.KeyCredential) (*credential, error) {
 		keyID:       kc.Key.ID,
 		tenant:      kc.Key.Tenant,
 		user:        kc.Key.ServiceUser,
-		actor:       "serviceuser:" + kc.Key.Tenant + "/" + kc.Key.ServiceUser,
+		actor:       service.ServiceUserActor(kc.Key.Tenant, kc.Key.ServiceUser),
 		check:       kc,
 		keyActive:   kc.Key.Status == domain.KeyActive,
 		userEnabled: kc.User.Status == domain.UserActive,

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/backend"
-	"github.com/keyward/keyward/internal/domain"
 	"github.com/keyward/keyward/internal/server/servertest"
 	"github.com/keyward/keyward/internal/store/boltstore"
 )
@@ -92,23 +91,6 @@ func (f *fixture) editKey(t *testing.T, keyID string, edit func(*boltstore.KeyRe
 		t.Fatal(err)
 	}
 	f.touch(t, tenant, user)
-}
-
-// editUser changes a stored user record, then touches the service.
-func (f *fixture) editUser(t *testing.T, tenant, id string, edit func(*domain.ServiceUser)) {
-	t.Helper()
-	err := f.Service.DB().Update(func(tx *boltstore.Tx) error {
-		u, _, err := tx.User(tenant, id)
-		if err != nil {
-			return err
-		}
-		edit(&u)
-		return tx.PutUser(u)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.touch(t, tenant, id)
 }
 
 func (f *fixture) touch(t *testing.T, tenant, id string) {

@@ -61,6 +61,33 @@ var routeTable = []route{
 	{method: "POST", pattern: "/v1/tenants/{tenant}/keys/purge", actions: []string{"key:purge"}, api: (*Server).purgeKeys},
 	{method: "POST", pattern: "/v1/keys/verify", actions: []string{"key:verify"}, api: (*Server).verifyKey},
 
+	{method: "POST", pattern: "/v1/tenants/{tenant}/policies", actions: []string{"policy:create"}, api: (*Server).createPolicy},
+	{method: "GET", pattern: "/v1/tenants/{tenant}/policies", actions: []string{"policy:read"}, api: (*Server).listPolicies},
+	{method: "POST", pattern: "/v1/tenants/{tenant}/policies/check", actions: []string{"policy:check"}, api: (*Server).checkPolicy},
+	{method: "GET", pattern: "/v1/tenants/{tenant}/policies/{name}", actions: []string{"policy:read"}, api: (*Server).getPolicy},
+	{method: "PATCH", pattern: "/v1/tenants/{tenant}/policies/{name}", actions: []string{"policy:update"}, api: (*Server).updatePolicy},
+	{method: "DELETE", pattern: "/v1/tenants/{tenant}/policies/{name}", actions: []string{"policy:delete"}, api: (*Server).deletePolicy},
+	{method: "POST", pattern: "/v1/tenants/{tenant}/policies/{name}/attachments", actions: []string{"policy:attach"}, api: (*Server).attachPolicy},
+	{method: "DELETE", pattern: "/v1/tenants/{tenant}/policies/{name}/attachments", actions: []string{"policy:detach"}, api: (*Server).detachPolicy},
+
+	{method: "POST", pattern: "/v1/tenants/{tenant}/groups", actions: []string{"group:create"}, api: (*Server).createGroup},
+	{method: "GET", pattern: "/v1/tenants/{tenant}/groups", actions: []string{"group:read"}, api: (*Server).listGroups},
+	{method: "GET", pattern: "/v1/tenants/{tenant}/groups/{name}", actions: []string{"group:read"}, api: (*Server).getGroup},
+	{method: "PATCH", pattern: "/v1/tenants/{tenant}/groups/{name}", actions: []string{"group:update"}, api: (*Server).updateGroup},
+	{method: "DELETE", pattern: "/v1/tenants/{tenant}/groups/{name}", actions: []string{"group:delete"}, api: (*Server).deleteGroup},
+	{method: "POST", pattern: "/v1/tenants/{tenant}/groups/{name}/members", actions: []string{"group:add"}, api: (*Server).addGroupMembers},
+	{method: "DELETE", pattern: "/v1/tenants/{tenant}/groups/{name}/members", actions: []string{"group:remove"}, api: (*Server).removeGroupMembers},
+
+	{method: "POST", pattern: "/v1/tenants/{tenant}/keytypes", actions: []string{"keytype:create"}, api: (*Server).createKeyType},
+	{method: "GET", pattern: "/v1/tenants/{tenant}/keytypes", actions: []string{"keytype:read"}, api: (*Server).listKeyTypes},
+	{method: "GET", pattern: "/v1/tenants/{tenant}/keytypes/{name}", actions: []string{"keytype:read"}, api: (*Server).getKeyType},
+	{method: "PATCH", pattern: "/v1/tenants/{tenant}/keytypes/{name}", actions: []string{"keytype:update"}, api: (*Server).updateKeyType},
+	{method: "DELETE", pattern: "/v1/tenants/{tenant}/keytypes/{name}", actions: []string{"keytype:delete"}, api: (*Server).deleteKeyType},
+
+	{method: "GET", pattern: "/v1/tenants/{tenant}/serviceusers/{id}/owners", actions: []string{"owner:read"}, api: (*Server).listOwners},
+	{method: "PUT", pattern: "/v1/tenants/{tenant}/serviceusers/{id}/owners/{owner}", actions: []string{"owner:add"}, api: (*Server).addOwner},
+	{method: "DELETE", pattern: "/v1/tenants/{tenant}/serviceusers/{id}/owners/{owner}", actions: []string{"owner:remove"}, api: (*Server).removeOwner},
+
 	{method: "GET", pattern: "/v1/tenants/{tenant}/audit", actions: []string{"audit:read"}, api: (*Server).listAudit},
 }
 

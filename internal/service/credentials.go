@@ -77,27 +77,19 @@ func (s *Service) LookupKeyCredential(ctx context.Context, keyID string) (c KeyC
 		if c.user, err = newUserAuthState(u); err != nil {
 			return err
 		}
-		c.Principal, err = s.principalOf(tx, u)
-		found = err == nil
-		return err
+		if c.Principal, err = s.principalOf(tx, u); err != nil {
+			return err
+		}
+		if rec.Type != nil {
+			// A key of a type may do only what its type's scope allows too.
+			if c.Principal, err = s.withKeyType(tx, c.Principal, rec.Tenant, *rec.Type); err != nil {
+				return err
+			}
+		}
+		found = true
+		return nil
 	})
 	return c, found, err
-}
-
-// principalOf compiles what user u may do from the policies attached to it.
-func (s *Service) principalOf(tx *boltstore.Tx, u domain.ServiceUser) (*authz.Principal, error) {
-	policies := make([]*authz.Policy, 0, len(u.Policies))
-	for _, name := range u.Policies {
-		if !authz.IsManaged(name) {
-			continue // custom policies arrive with the policies feature
-		}
-		p, err := authz.ManagedPolicy(u.Tenant, name)
-		if err != nil {
-			return nil, err
-		}
-		policies = append(policies, p)
-	}
-	return authz.NewPrincipal(u.Tenant, policies...), nil
 }
 
 // SecretHasher returns the hasher of access key secrets under this

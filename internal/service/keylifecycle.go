@@ -168,14 +168,6 @@ func (s *Service) RotateKey(ctx context.Context, tenant, ref string, in backend.
 	return out, err
 }
 
-// auditDetail is audit with a short, secret-free detail.
-func (s *Service) auditDetail(ctx context.Context, tx *boltstore.Tx, tenant, action, target, detail string) error {
-	return tx.AppendAudit(&domain.AuditEvent{
-		Time: s.clock(), Actor: s.actorOf(ctx), Tenant: tenant, Action: action, Target: target,
-		Outcome: domain.OutcomeSuccess, Detail: detail,
-	})
-}
-
 // RevokeKey implements backend.AccessKeys.
 func (s *Service) RevokeKey(ctx context.Context, tenant, ref string) (domain.AccessKey, error) {
 	var out domain.AccessKey

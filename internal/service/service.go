@@ -32,6 +32,9 @@ type Service struct {
 	db    *boltstore.DB
 	now   func() time.Time
 	actor string
+	// authz caches compiled policies and principals (authzstate.go); a
+	// Batch shares its parent's.
+	authz *authzCache
 	// batch, when set, is the one write transaction every call joins (Batch).
 	batch *batchTx
 	// generation counts committed writes (see Generation); shared with the
@@ -53,7 +56,7 @@ func New(db *boltstore.DB, opts Options) *Service {
 	if opts.Actor == "" {
 		opts.Actor = "local:unknown"
 	}
-	return &Service{db: db, now: opts.Now, actor: opts.Actor, generation: new(atomic.Uint64), hashers: &hasherCache{}, auth: newAuthCache()}
+	return &Service{db: db, now: opts.Now, actor: opts.Actor, authz: &authzCache{}, generation: new(atomic.Uint64), hashers: &hasherCache{}, auth: newAuthCache()}
 }
 
 // Close closes the database.
@@ -154,7 +157,14 @@ var bootstrapHooks []func(*Service, *boltstore.Tx) error
 
 // audit records a successful mutation in tx.
 func (s *Service) audit(ctx context.Context, tx *boltstore.Tx, tenant, action, target string) error {
+	return s.auditDetail(ctx, tx, tenant, action, target, "")
+}
+
+// auditDetail is audit with a short, secret-free detail, e.g. the user a
+// policy was attached to.
+func (s *Service) auditDetail(ctx context.Context, tx *boltstore.Tx, tenant, action, target, detail string) error {
 	return tx.AppendAudit(&domain.AuditEvent{
-		Time: s.clock(), Actor: s.actorOf(ctx), Tenant: tenant, Action: action, Target: target, Outcome: domain.OutcomeSuccess,
+		Time: s.clock(), Actor: s.actorOf(ctx), Tenant: tenant, Action: action, Target: target,
+		Outcome: domain.OutcomeSuccess, Detail: detail,
 	})
 }

@@ -115,6 +115,16 @@ func (s *Service) CreateServiceUser(ctx context.Context, tenant string, in backe
 			Status: domain.UserActive, CIDRAllowList: cidr.Format(cidrs),
 			CreatedAt: now, CreatedBy: s.actorOf(ctx), UpdatedAt: now,
 		}
+		if err := setInitialMemberships(tx, t, &u, in.Policies, in.Groups); err != nil {
+			return err
+		}
+		owner, err := s.creatorOwner(ctx, tx, tenant, u.ID)
+		if err != nil {
+			return err
+		}
+		if owner != "" {
+			u.Owners = []string{owner}
+		}
 		if email != "" {
 			if err := claimEmail(tx, tenant, u.ID, email); err != nil {
 				return err
@@ -127,6 +137,14 @@ func (s *Service) CreateServiceUser(ctx context.Context, tenant string, in backe
 		if err := s.audit(ctx, tx, tenant, "serviceuser:create", userResource(tenant, u.ID)); err != nil {
 			return err
 		}
+		if err := s.auditInitialMemberships(ctx, tx, u); err != nil {
+			return err
+		}
+		if owner != "" {
+			if err := s.auditCreatorOwner(ctx, tx, u, owner); err != nil {
+				return err
+			}
+		}
 		out.ServiceUser, out.Created = u, true
 		if !in.NoKey {
 			key, err := s.generateKeyTx(ctx, tx, t, u, spec, material)
@@ -136,8 +154,11 @@ func (s *Service) CreateServiceUser(ctx context.Context, tenant string, in backe
 			out.AccessKey = &key
 			out.ServiceUser.AccessKeys = []domain.AccessKey{key.AccessKey}
 		}
+		if out.AllowedKeyTypes, err = s.allowedKeyTypes(tx, u); err != nil {
+			return err
+		}
 		out.ServiceUser.Normalize()
-		return nil
+		return err
 	})
 	return out, err
 }
@@ -214,6 +235,10 @@ func (s *Service) withKeys(tx *boltstore.Tx, u domain.ServiceUser) (domain.Servi
 		}
 		return nil
 	})
+	if err != nil {
+		return u, err
+	}
+	u.AllowedKeyTypes, err = s.allowedKeyTypes(tx, u)
 	u.Normalize()
 	return u, err
 }
@@ -335,6 +360,12 @@ func (s *Service) DeleteServiceUser(ctx context.Context, tenant, id string) erro
 			}
 		}
 		if err := tx.DeleteUser(tenant, id); err != nil {
+			return err
+		}
+		if err := s.removeOwnerEverywhere(tx, tenant, id); err != nil {
+			return err
+		}
+		if _, err := authzChanged(tx); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, tenant, "serviceuser:delete", userResource(tenant, id))

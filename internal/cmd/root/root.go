@@ -14,7 +14,10 @@ import (
 
 	"github.com/keyward/keyward/internal/cmd/audit"
 	"github.com/keyward/keyward/internal/cmd/completion"
+	"github.com/keyward/keyward/internal/cmd/group"
 	"github.com/keyward/keyward/internal/cmd/key"
+	"github.com/keyward/keyward/internal/cmd/keytype"
+	"github.com/keyward/keyward/internal/cmd/policy"
 	"github.com/keyward/keyward/internal/cmd/profile"
 	"github.com/keyward/keyward/internal/cmd/serve"
 	"github.com/keyward/keyward/internal/cmd/serviceuser"
@@ -71,6 +74,9 @@ or, with a remote profile, against a keyward server.`,
 		tenant.NewCmdTenant(f),
 		serviceuser.NewCmdServiceUser(f),
 		key.NewCmdKey(f),
+		keytype.NewCmdKeyType(f),
+		policy.NewCmdPolicy(f),
+		group.NewCmdGroup(f),
 		audit.NewCmdAudit(f),
 		profile.NewCmdProfile(f),
 		serve.NewCmdServe(f, nil),
@@ -163,7 +169,10 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		return cmdutil.ExitInterrupted
 	}
 	err = classifyCobraError(err)
-	printError(f, err)
+	var reported *cmdutil.ReportedError
+	if !errors.As(err, &reported) {
+		printError(f, err)
+	}
 	return cmdutil.ExitCode(err)
 }
 

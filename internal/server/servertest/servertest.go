@@ -124,42 +124,26 @@ func Identity(t testing.TB, svc *service.Service, tenant, id string, policies ..
 }
 
 // NewIdentity creates service user id in tenant (if missing) holding the
-// managed policies given, with a new active access key that never expires,
-// and returns the key's id and secret.
+// policies given, with a new active access key that never expires, and
+// returns the key's id and secret.
 func NewIdentity(svc *service.Service, tenant, id string, policies ...string) (keyID, sec string, err error) {
 	ctx := context.Background()
 	never := backend.GenerateKeyInput{Expires: "never"}
-	res, err := svc.CreateServiceUser(ctx, tenant, backend.CreateServiceUserInput{ID: id, IfNotExists: true, Key: &never})
+	res, err := svc.CreateServiceUser(ctx, tenant, backend.CreateServiceUserInput{ID: id, IfNotExists: true, Policies: policies, Key: &never})
 	if err != nil {
 		return "", "", err
 	}
-	key := res.AccessKey
-	if key == nil {
-		k, err := svc.GenerateKey(ctx, tenant, id, never)
-		if err != nil {
+	if res.AccessKey != nil {
+		return res.AccessKey.ID, res.AccessKey.Secret, nil
+	}
+	for _, p := range policies {
+		if _, _, err := svc.AttachPolicy(ctx, tenant, p, backend.PolicyTarget{User: id}); err != nil {
 			return "", "", err
 		}
-		key = &k
 	}
-	if len(policies) == 0 {
-		return key.ID, key.Secret, nil
-	}
-	// Until policies can be attached through the service, attach through the
-	// store, then touch the user through the service so that a running
-	// server reads the new state.
-	err = svc.DB().Update(func(tx *boltstore.Tx) error {
-		u, _, err := tx.User(tenant, id)
-		if err != nil {
-			return err
-		}
-		u.Policies = append(u.Policies, policies...)
-		return tx.PutUser(u)
-	})
+	k, err := svc.GenerateKey(ctx, tenant, id, never)
 	if err != nil {
 		return "", "", err
 	}
-	if _, err := svc.UpdateServiceUser(ctx, tenant, id, backend.UpdateServiceUserInput{}); err != nil {
-		return "", "", err
-	}
-	return key.ID, key.Secret, nil
+	return k.ID, k.Secret, nil
 }
