@@ -30,8 +30,13 @@ trap cleanup EXIT
 
 go build -o "$work/keyward" ./cmd/keyward
 db="$work/keyward.db"
-mapfile -t creds < <(go run ./bench/setup -db "$db")
-admin_id=${creds[0]} admin_secret=${creds[1]} bench_id=${creds[2]} bench_secret=${creds[3]}
+kw() { "$work/keyward" --db "$db" "$@"; }
+# The bootstrap of docs/bootstrap.md: a system Administrator, and the
+# service user under load, ReadOnly, each with a key that never expires.
+kw -t system serviceuser create admin --policy Administrator --key-expires never --secret-file "$work/admin.secret" -q >/dev/null
+kw serviceuser create bench --policy ReadOnly --key-expires never --secret-file "$work/bench.secret" -q >/dev/null
+admin_id=$(kw -t system key list admin -q) admin_secret=$(cat "$work/admin.secret")
+bench_id=$(kw key list bench -q) bench_secret=$(cat "$work/bench.secret")
 
 base="http://127.0.0.1:$PORT"
 "$work/keyward" serve --db "$db" --addr "127.0.0.1:$PORT" 2>"$work/serve.log" &
