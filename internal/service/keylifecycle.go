@@ -382,8 +382,12 @@ func (s *Service) PurgeKeys(ctx context.Context, tenant string, in backend.Purge
 		}
 		return nil
 	}
+	run := s.update
 	if in.DryRun {
-		return out, s.view(purge)
+		run = s.view
 	}
-	return out, s.update(purge)
+	if err := run(purge); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
