@@ -203,7 +203,7 @@ func testServiceUserCreateWithPoliciesAndGroups(t *testing.T, b backend.Backend)
 	if len(must(b.ListServiceUsers(ctx, "default", backend.ListServiceUsersFilter{}))) != 0 || auditCount(t, b, "default") != before {
 		t.Fatal("a refused create wrote something")
 	}
-	res := must(b.CreateServiceUser(ctx, "default", backend.CreateServiceUserInput{ID: "bot", Policies: []string{"deploy", "ReadOnly", "deploy"}, Groups: []string{"ops"}}))
+	res := must(b.CreateServiceUser(ctx, "default", backend.CreateServiceUserInput{ID: "bot", Policies: []string{"deploy", "ReadOnly", "deploy"}, Groups: []string{"ops"}, NoKey: true}))
 	if strings.Join(res.Policies, ",") != "ReadOnly,deploy" || strings.Join(res.Groups, ",") != "ops" {
 		t.Fatalf("created = %+v", res.ServiceUser)
 	}

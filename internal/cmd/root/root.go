@@ -17,6 +17,7 @@ import (
 	"github.com/keyward/keyward/internal/cmd/group"
 	"github.com/keyward/keyward/internal/cmd/keytype"
 	"github.com/keyward/keyward/internal/cmd/policy"
+	"github.com/keyward/keyward/internal/cmd/key"
 	"github.com/keyward/keyward/internal/cmd/profile"
 	"github.com/keyward/keyward/internal/cmd/serviceuser"
 	"github.com/keyward/keyward/internal/cmd/tenant"
@@ -74,6 +75,7 @@ or, with a remote profile, against a keyward server.`,
 		keytype.NewCmdKeyType(f),
 		policy.NewCmdPolicy(f),
 		group.NewCmdGroup(f),
+		key.NewCmdKey(f),
 		audit.NewCmdAudit(f),
 		profile.NewCmdProfile(f),
 		versioncmd.NewCmdVersion(f),

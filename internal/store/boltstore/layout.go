@@ -20,7 +20,8 @@
 //	  users/<id>             domain.ServiceUser without accessKeys/allowedKeyTypes;
 //	                         its policies, groups (membership) and owners by name
 //	  emails/<lower(email)>  user id (unique e-mail index)
-//	  keys/<user>\x00<keyid> access key record (hash of the secret, never the secret)
+//	  keys/<user>\x00<keyid> access key record (hash of the secret, never the secret;
+//	                         its hint shows 5 characters of the checksum)
 //	  policies/<name>        PolicyRecord: a custom policy without attachments,
 //	                         plus the generation that last wrote it (managed
 //	                         policies are built in, never stored)
@@ -32,6 +33,10 @@
 //	  <keyid>                "<tenant>\x00<user>": key ids are global
 //	secretindex/
 //	  <hmac-sha256 of secret> key id
+//	revocations/
+//	  <unix seconds, 8 bytes big-endian><keyid>  empty: a rotated key revoked
+//	                         at that time (its revokeAt); due entries are
+//	                         deleted with their keys by the next write
 //	audit/
 //	  <seq, 8 bytes big-endian> domain.AuditEvent
 //
@@ -49,9 +54,10 @@ var (
 	bucketTenantData  = []byte("t")
 	bucketKeyIndex    = []byte("keyindex")
 	bucketSecretIndex = []byte("secretindex")
+	bucketRevocations = []byte("revocations")
 	bucketAudit       = []byte("audit")
 
-	topLevelBuckets = [][]byte{bucketMeta, bucketSigningKeys, bucketTenants, bucketTenantData, bucketKeyIndex, bucketSecretIndex, bucketAudit}
+	topLevelBuckets = [][]byte{bucketMeta, bucketSigningKeys, bucketTenants, bucketTenantData, bucketKeyIndex, bucketSecretIndex, bucketRevocations, bucketAudit}
 )
 
 // Keys in the meta bucket.
