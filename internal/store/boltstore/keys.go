@@ -197,7 +197,6 @@ func (tx *Tx) DropRevocation(r PendingRevocation) error {
 	return b.Delete(revocationKey(r.At, r.KeyID))
 }
 
-
 // revocationKey orders pending revocations by time: 8 bytes of big-endian
 // Unix seconds, then the key id.
 func revocationKey(at time.Time, keyID string) []byte {
