@@ -34,11 +34,11 @@ import (
 type Backend interface {
 	Tenants
 	ServiceUsers
-	AccessKeys
 	Owners
 	Policies
 	Groups
 	KeyTypes
+	AccessKeys
 	Audit
 	// Close releases the database or connections; the Backend is unusable after.
 	Close() error

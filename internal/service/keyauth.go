@@ -34,13 +34,17 @@ type KeyAuth struct {
 // ip in the key's and the user's CIDR allow lists) from an in-memory cache,
 // without a database transaction once a key has been seen.
 //
-// Every failure is a *domain.Error of CodeUnauthenticated whose message is
+// Every refusal is a *domain.Error of CodeUnauthenticated whose message is
 // safe to log (it never contains the secret): "not a keyward secret: …" for
 // a malformed secret, checked before any lookup; "invalid access key id or
 // secret" when the secret is unknown or belongs to another key id (clients
 // must not learn which); or the reason the key may not authenticate. When
-// the key was identified the KeyAuth is filled in even on failure, so the
-// caller can audit the denial in the key's tenant.
+// the key was identified the KeyAuth is filled in even on refusal, so the
+// caller can audit the denial in the key's tenant. Any other error is the
+// database's (CodeInternal): answer it as a server error, not a refusal.
+//
+// ip is the client's address; the zero Addr passes only empty allow lists.
+// Authenticate records nothing: report successful uses with RecordKeyUse.
 func (s *Service) Authenticate(ctx context.Context, keyID, secretText string, ip netip.Addr) (KeyAuth, error) {
 	auth, err := s.authenticate(secretText, ip)
 	if err == errUnknownSecret || auth.KeyID != "" && auth.KeyID != keyID {

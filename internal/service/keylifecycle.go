@@ -126,7 +126,7 @@ func (s *Service) RotateKey(ctx context.Context, tenant, ref string, in backend.
 			return err
 		}
 		if old.Type != nil {
-			if err := keyTypeCheck(tx, t, u, *old.Type); err != nil {
+			if err := s.keyTypeAllowed(tx, u, *old.Type); err != nil {
 				return err
 			}
 		}
@@ -374,8 +374,12 @@ func (s *Service) PurgeKeys(ctx context.Context, tenant string, in backend.Purge
 		}
 		return nil
 	}
+	run := s.update
 	if in.DryRun {
-		return out, s.view(purge)
+		run = s.view
 	}
-	return out, s.update(purge)
+	if err := run(purge); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -227,8 +227,7 @@ func checkKeySlot(t domain.Tenant, user string, keys []boltstore.KeyRecord, keyT
 				WithHint("free it with `keyward key deactivate %s` or replace it with `keyward key rotate %s`", k.ID, k.ID)
 		}
 	}
-	max := t.Settings.MaxActiveKeysPerUser
-	if active < max {
+	if active < t.Settings.MaxActiveKeysPerUser {
 		return nil
 	}
 	listed := make([]string, 0, len(keys))

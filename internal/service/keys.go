@@ -121,7 +121,7 @@ func (s *Service) generateKeyTx(ctx context.Context, tx *boltstore.Tx, t domain.
 	}
 	var keyType *string
 	if spec.keyType != "" {
-		if err := keyTypeCheck(tx, t, u, spec.keyType); err != nil {
+		if err := s.keyTypeAllowed(tx, u, spec.keyType); err != nil {
 			return domain.NewAccessKey{}, err
 		}
 		keyType = &spec.keyType

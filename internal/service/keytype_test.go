@@ -7,35 +7,26 @@ import (
 
 	"github.com/keyward/keyward/internal/backend"
 	"github.com/keyward/keyward/internal/domain"
-	"github.com/keyward/keyward/internal/store/boltstore"
 )
 
-// TestKeyTypes covers --type until key types have their own commands: a
-// type must be in the tenant's catalog, is stored on the key, survives
-// rotation, and with oneKeyPerType a user holds one active key per type.
+// TestKeyTypes covers --type: a type must be in the tenant's catalog, is
+// stored on the key, survives rotation, and with oneKeyPerType a user holds
+// one active key per type.
 func TestKeyTypes(t *testing.T) {
 	clock := &testClock{now: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
 	s := newService(t, clock)
 	defer s.Close()
-	// Put two types straight into the catalog bucket (t/default/keytypes).
-	err := s.DB().Update(func(tx *boltstore.Tx) error {
-		b := tx.Bolt().Bucket([]byte("t")).Bucket([]byte("default")).Bucket([]byte("keytypes"))
-		for _, name := range []string{"MONITORING", "PROVISIONING"} {
-			if err := b.Put([]byte(name), []byte(`{"name":"`+name+`"}`)); err != nil {
-				return err
-			}
+	for _, name := range []string{"MONITORING", "PROVISIONING"} {
+		if _, _, err := s.CreateKeyType(ctx, "default", backend.CreateKeyTypeInput{Name: name, Scope: "ReadOnly"}); err != nil {
+			t.Fatal(err)
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	mustDo(s.UpdateTenant(ctx, "default", backend.UpdateTenantInput{Settings: domain.TenantSettingsPatch{
 		OneKeyPerType: ptrTo(true), MaxActiveKeysPerUser: ptrTo(5)}}))
-	mustDo(s.CreateServiceUser(ctx, "default", backend.CreateServiceUserInput{ID: "bot", NoKey: true}))
+	mustDo(s.CreateServiceUser(ctx, "default", backend.CreateServiceUserInput{ID: "bot", NoKey: true, Policies: []string{"Administrator"}}))
 
-	_, err = s.GenerateKey(ctx, "default", "bot", backend.GenerateKeyInput{Type: "NOPE"})
-	if domain.CodeOf(err) != domain.CodeInvalid || !strings.Contains(err.Error(), `type: key types: unknown type "NOPE"`) {
+	_, err := s.GenerateKey(ctx, "default", "bot", backend.GenerateKeyInput{Type: "NOPE"})
+	if domain.CodeOf(err) != domain.CodeNotFound || !strings.Contains(err.Error(), `key type "NOPE" not found`) {
 		t.Fatalf("unknown type: %v", err)
 	}
 	mon := mustDo(s.GenerateKey(ctx, "default", "bot", backend.GenerateKeyInput{Type: "MONITORING"}))

@@ -154,9 +154,7 @@ func (s *Service) CreateServiceUser(ctx context.Context, tenant string, in backe
 			out.AccessKey = &key
 			out.ServiceUser.AccessKeys = []domain.AccessKey{key.AccessKey}
 		}
-		if out.AllowedKeyTypes, err = s.allowedKeyTypes(tx, u); err != nil {
-			return err
-		}
+		out.AllowedKeyTypes, err = s.allowedKeyTypes(tx, u)
 		out.ServiceUser.Normalize()
 		return err
 	})

@@ -236,7 +236,7 @@ func testKeyBadInput(t *testing.T, h Harness, b backend.Backend) {
 		{"host bits", "bot", backend.GenerateKeyInput{CIDRAllowList: []string{"127.0.0.1/31"}}, domain.CodeInvalid, "cidrAllowList"},
 		{"not a cidr", "bot", backend.GenerateKeyInput{CIDRAllowList: []string{"10.0.0.0/33"}}, domain.CodeInvalid, "cidrAllowList"},
 		{"control char", "bot", backend.GenerateKeyInput{Description: "a\nb"}, domain.CodeInvalid, "description"},
-		{"unknown type", "bot", backend.GenerateKeyInput{Type: "NOPE"}, domain.CodeInvalid, "type"},
+		{"unknown type", "bot", backend.GenerateKeyInput{Type: "NOPE"}, domain.CodeNotFound, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := b.GenerateKey(ctx, "default", tc.user, tc.in)

@@ -48,7 +48,7 @@ maxActiveKeysPerUser active keys (beyond it: exit 5, with how to free a slot).`,
 	fl.StringVar(&opts.Input.Description, "description", "", "what the key is for")
 	fl.StringVar(&opts.Input.Expires, "expires", "", "lifetime (90d, 12h), date (2027-01-31, RFC 3339) or never (default: the tenant's keyTtlDefault)")
 	fl.StringSliceVar(&opts.Input.CIDRAllowList, "cidr", nil, "allowed source addresses, comma-separated CIDRs or addresses (default: any)")
-	fl.StringVar(&opts.Input.Type, "type", "", "key type from the tenant's catalog (see `keyward keytype list`)")
+	fl.StringVar(&opts.Input.Type, "type", "", "key type from the tenant's catalog (see keyward keytype list)")
 	opts.NewSecret.RegisterFlags(fl)
 	return cmd
 }

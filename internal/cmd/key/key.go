@@ -34,6 +34,32 @@ Commands name a key by its id, or as USER/NAME.`,
 		newCmdSetStatus(f, domain.KeyInactive, nil), newCmdSetStatus(f, domain.KeyActive, nil),
 		newCmdRestrict(f, nil), newCmdVerify(f, nil), newCmdPurge(f, nil),
 	)
+	users := cmdutil.CompleteArgs(cmdutil.CompleteServiceUsers(f))
+	keys := cmdutil.CompleteArgs(cmdutil.CompleteKeys(f))
+	cmdutil.SetArgsCompletion(cmd, map[string]cobra.CompletionFunc{
+		"generate":   users,
+		"list":       users,
+		"purge":      users,
+		"show":       keys,
+		"update":     keys,
+		"rotate":     keys,
+		"revoke":     keys,
+		"restrict":   keys,
+		"deactivate": cmdutil.CompleteArgs(cmdutil.CompleteKeys(f, domain.KeyActive)),
+		"activate":   cmdutil.CompleteArgs(cmdutil.CompleteKeys(f, domain.KeyInactive)),
+		"verify":     cobra.NoFileCompletions,
+	})
+	for _, c := range cmd.Commands() {
+		switch c.Name() {
+		case "revoke":
+			_ = c.RegisterFlagCompletionFunc("all", cmdutil.CompleteServiceUsers(f))
+		case "list":
+			_ = c.RegisterFlagCompletionFunc("status", cobra.FixedCompletions(
+				[]cobra.Completion{"active", "inactive", "expired"}, cobra.ShellCompDirectiveNoFileComp))
+		case "generate":
+			_ = c.RegisterFlagCompletionFunc("expires", cobra.NoFileCompletions)
+		}
+	}
 	return cmd
 }
 

@@ -30,19 +30,19 @@ func newCmdCreate(f *cmdutil.Factory, runF func(context.Context, *CreateOptions)
 name defaults to it. An e-mail address must be unique in the tenant and is
 required when the tenant's requireEmail setting is on.
 
+--policy attaches policies and --group joins groups in the same step; each
+must exist. With the tenant setting requireGroup, at least one --group is
+required.
+
 Its first access key is generated with it, in one transaction, and printed
 once with its secret, as by ` + "`keyward key generate`" + ` (the --key-* flags are that
 command's flags); --no-key skips it. With --if-not-exists an existing user is
-printed unchanged and no key is generated.
-
---policy attaches policies and --group joins groups in the same step; each
-must exist. With the tenant setting requireGroup, at least one --group is
-required.`,
+printed unchanged and no key is generated.`,
 		Example: `  keyward serviceuser create ci-bot
   keyward serviceuser create billing-sync --name "Billing sync" --email billing@example.com --key-expires 30d
   keyward serviceuser create ci-bot --if-not-exists --secret-file ci-bot.secret -o json
   keyward serviceuser create monitor --no-key --cidr 10.0.0.0/8
-  keyward serviceuser create deployer --policy ReadOnly --policy deploy --group operators`,
+  keyward serviceuser create deployer --policy ReadOnly --policy deploy --group operators --no-key`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Input.ID = args[0]
@@ -62,12 +62,12 @@ required.`,
 	fl.StringVar(&opts.Input.DisplayName, "name", "", "display name (default: the id)")
 	fl.StringVar(&opts.Input.Email, "email", "", "e-mail address, unique in the tenant")
 	fl.StringVar(&opts.Input.Description, "description", "", "what the service user is for")
-	fl.StringSliceVar(&opts.Input.CIDRAllowList, "cidr", nil, "source addresses any key of the user may be used from, comma-separated CIDRs (default: any)")
-	fl.BoolVar(&opts.Input.IfNotExists, "if-not-exists", false, "succeed without changes when the user exists (no key is generated then)")
 	fl.StringSliceVar(&opts.Input.Policies, "policy", nil, "policy to attach (repeatable)")
 	fl.StringSliceVar(&opts.Input.Groups, "group", nil, "group to join (repeatable)")
 	_ = cmd.RegisterFlagCompletionFunc("policy", cmdutil.CompletePolicies(f))
 	_ = cmd.RegisterFlagCompletionFunc("group", cmdutil.CompleteGroups(f))
+	fl.StringSliceVar(&opts.Input.CIDRAllowList, "cidr", nil, "source addresses any key of the user may be used from, comma-separated CIDRs (default: any)")
+	fl.BoolVar(&opts.Input.IfNotExists, "if-not-exists", false, "succeed without changes when the user exists (no key is generated then)")
 	fl.BoolVar(&opts.Input.NoKey, "no-key", false, "create the user without an access key")
 	fl.StringVar(&opts.Key.Name, "key-name", "", "name of the first key (default key-1)")
 	fl.StringVar(&opts.Key.Description, "key-description", "", "description of the first key")

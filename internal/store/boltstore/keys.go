@@ -197,12 +197,6 @@ func (tx *Tx) DropRevocation(r PendingRevocation) error {
 	return b.Delete(revocationKey(r.At, r.KeyID))
 }
 
-// HasKeyType reports whether tenant's key type catalog holds name.
-func (tx *Tx) HasKeyType(tenant, name string) bool {
-	b, _ := tx.tenantBucket(tenant, bucketKeyTypes, false)
-	return b != nil && b.Get([]byte(name)) != nil
-}
-
 // revocationKey orders pending revocations by time: 8 bytes of big-endian
 // Unix seconds, then the key id.
 func revocationKey(at time.Time, keyID string) []byte {
