@@ -38,6 +38,10 @@ type Options struct {
 	// Token is a ready bearer token (KEYWARD_TOKEN); it is used as given and
 	// not refreshed.
 	Token string
+	// Tokens, when set, supplies the tokens instead (a profile's cached and
+	// refreshed token); if it has an Invalidate method, a token the server
+	// refuses is invalidated and the request retried once.
+	Tokens oauth2.TokenSource
 	// HTTPClient carries the transport (TLS roots); nil means a client with
 	// DefaultTimeout.
 	HTTPClient *http.Client
@@ -58,7 +62,8 @@ type Client struct {
 	userAgent string
 
 	static string                    // Options.Token
-	creds  *clientcredentials.Config // nil with a static token
+	creds  *clientcredentials.Config // set with a key id and secret
+	tokens oauth2.TokenSource        // Options.Tokens
 
 	mu    sync.Mutex
 	token *oauth2.Token
@@ -81,6 +86,8 @@ func New(opts Options) (*Client, error) {
 		c.userAgent = "keyward"
 	}
 	switch {
+	case opts.Tokens != nil:
+		c.tokens = opts.Tokens
 	case opts.Token != "":
 	case opts.AccessKeyID != "" && opts.Secret != "":
 		c.creds = &clientcredentials.Config{
@@ -104,6 +111,13 @@ func (c *Client) Close() error {
 // bearer returns the token to send: the static one, or a cached token that
 // is not about to expire, else a fresh one from the token endpoint.
 func (c *Client) bearer(ctx context.Context) (string, error) {
+	if c.tokens != nil {
+		t, err := c.tokens.Token()
+		if err != nil {
+			return "", tokenError(c.base, err)
+		}
+		return t.AccessToken, nil
+	}
 	if c.creds == nil {
 		return c.static, nil
 	}
@@ -120,8 +134,21 @@ func (c *Client) bearer(ctx context.Context) (string, error) {
 	return t.AccessToken, nil
 }
 
+// canRefresh reports whether a refused token can be replaced by another.
+func (c *Client) canRefresh() bool {
+	if c.tokens != nil {
+		_, ok := c.tokens.(interface{ Invalidate() })
+		return ok
+	}
+	return c.creds != nil
+}
+
 // forgetToken drops the cached token after the server refused it.
 func (c *Client) forgetToken(refused string) {
+	if inv, ok := c.tokens.(interface{ Invalidate() }); ok {
+		inv.Invalidate()
+		return
+	}
 	c.mu.Lock()
 	if c.token != nil && c.token.AccessToken == refused {
 		c.token = nil
@@ -132,6 +159,10 @@ func (c *Client) forgetToken(refused string) {
 // tokenError turns a failed token request into keyward's error: the
 // server's RFC 6749 error as the matching code with its description.
 func tokenError(server string, err error) error {
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return de
+	}
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) {
 		return unreachable(server, err)
@@ -193,7 +224,7 @@ func (c *Client) exchange(ctx context.Context, method, path string, query url.Va
 		if err != nil {
 			return 0, nil, err
 		}
-		if status == http.StatusUnauthorized && c.creds != nil && attempt == 0 && strings.Contains(header.Get("WWW-Authenticate"), `error="invalid_token"`) {
+		if status == http.StatusUnauthorized && c.canRefresh() && attempt == 0 && strings.Contains(header.Get("WWW-Authenticate"), `error="invalid_token"`) {
 			c.forgetToken(tok) // expired early, revoked, or the server's keys changed
 			continue
 		}
