@@ -10,7 +10,7 @@ set -euo pipefail
 DURATION=${DURATION:-10s}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-50}
-PORT=${PORT:-18443}
+PORT=${PORT:-0}
 
 cd "$(dirname "$0")/.."
 if ! command -v wrk >/dev/null; then
@@ -38,13 +38,13 @@ kw serviceuser create bench --policy ReadOnly --key-expires never --secret-file 
 admin_id=$(kw -t system key list admin -q) admin_secret=$(cat "$work/admin.secret")
 bench_id=$(kw key list bench -q) bench_secret=$(cat "$work/bench.secret")
 
-base="http://127.0.0.1:$PORT"
-"$work/keyward" serve --db "$db" --addr "127.0.0.1:$PORT" 2>"$work/serve.log" &
+"$work/keyward" serve --db "$db" --addr "127.0.0.1:$PORT" --ready-file "$work/ready" 2>"$work/serve.log" &
 server_pid=$!
 for _ in $(seq 100); do
-	curl -fs "$base/healthz" >/dev/null 2>&1 && break
+	[ -s "$work/ready" ] && break
 	sleep 0.1
 done
+base=$(cat "$work/ready")
 curl -fs "$base/readyz" >/dev/null
 
 # report prints wrk's summary on one line: req/s, p50, p99, non-2xx.

@@ -49,6 +49,9 @@ type Options struct {
 	InsecureListen bool
 	Issuer         string
 	TrustedProxies []string
+	// ReadyFile, when set, receives the base URL once the server accepts
+	// connections (scripts that start it on port 0, or wait for it).
+	ReadyFile string
 	// Listening, when set, is called with the base URL once the server
 	// accepts connections (tests).
 	Listening func(url string)
@@ -95,6 +98,7 @@ last-used times and audit events are written, and it exits 0.`,
 	fl.BoolVar(&opts.InsecureListen, "insecure-listen", false, "allow plain HTTP on a non-loopback address")
 	fl.StringVar(&opts.Issuer, "issuer", "", "issuer URL of the tokens (iss, and aud by default); default from --addr")
 	fl.StringSliceVar(&opts.TrustedProxies, "trusted-proxy", nil, "CIDRs of reverse proxies whose X-Forwarded-For is believed (repeatable)")
+	fl.StringVar(&opts.ReadyFile, "ready-file", "", "write the server's URL to this file once it accepts connections")
 	return cmd
 }
 
@@ -158,6 +162,11 @@ func Run(ctx context.Context, opts *Options) error {
 	}()
 	logger.LogAttrs(ctx, slog.LevelInfo, "listening", slog.String("url", base), slog.String("issuer", issuer),
 		slog.String("db", opts.DBPath), slog.Bool("tls", listen.tls))
+	if opts.ReadyFile != "" {
+		if err := writeReadyFile(opts.ReadyFile, base); err != nil {
+			logger.LogAttrs(ctx, slog.LevelError, "ready file", slog.String("error", err.Error()))
+		}
+	}
 	if opts.Listening != nil {
 		opts.Listening(base)
 	}
@@ -230,4 +239,14 @@ func baseURL(plan listenPlan, bound net.Addr) string {
 		}
 	}
 	return scheme + "://" + net.JoinHostPort(host, port)
+}
+
+// writeReadyFile writes url and a newline to path atomically (a temporary
+// file renamed), so a reader never sees half of it.
+func writeReadyFile(path, url string) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(url+"\n"), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
