@@ -35,6 +35,8 @@ type Backend interface {
 	Tenants
 	ServiceUsers
 	Audit
+	Changes
+	Database
 	// Close releases the database or connections; the Backend is unusable after.
 	Close() error
 }

@@ -36,10 +36,10 @@ type userFields struct {
 
 func (f userFields) validate(v *domain.Validation) (email string) {
 	if f.displayName != nil {
-		v.AddError("displayName", domain.CheckText("displayName", *f.displayName, 128))
+		v.AddError("displayName", domain.CheckText("displayName", *f.displayName, domain.MaxNameLen))
 	}
 	if f.description != nil {
-		v.AddError("description", domain.CheckText("description", *f.description, 1024))
+		v.AddError("description", domain.CheckText("description", *f.description, domain.MaxDescriptionLen))
 	}
 	if f.email != nil && *f.email != "" {
 		e, err := domain.CheckEmail("email", *f.email)
@@ -84,24 +84,11 @@ func (s *Service) CreateServiceUser(ctx context.Context, tenant string, in backe
 			}
 			return domain.Conflict("service user %q already exists in tenant %q", in.ID, tenant)
 		}
-		if email == "" && t.Settings.RequireEmail {
-			return domain.Invalid("email", "is required in tenant %q (setting requireEmail)", tenant)
-		}
-		now := s.clock()
-		u := domain.ServiceUser{
-			ID: in.ID, Tenant: tenant, DisplayName: in.DisplayName, Description: in.Description,
-			Status: domain.UserActive, CreatedAt: now, CreatedBy: s.actorOf(ctx), UpdatedAt: now,
-		}
+		u := domain.ServiceUser{ID: in.ID, Tenant: tenant, DisplayName: in.DisplayName, Description: in.Description, Status: domain.UserActive}
 		if email != "" {
-			if err := claimEmail(tx, tenant, u.ID, email); err != nil {
-				return err
-			}
 			u.Email = &email
 		}
-		if err := tx.PutUser(u); err != nil {
-			return err
-		}
-		if err := s.audit(ctx, tx, tenant, "serviceuser:create", userResource(tenant, u.ID)); err != nil {
+		if u, err = s.insertUser(ctx, tx, t, u); err != nil {
 			return err
 		}
 		out.ServiceUser, out.Created = u, true
@@ -109,6 +96,26 @@ func (s *Service) CreateServiceUser(ctx context.Context, tenant string, in backe
 		return nil
 	})
 	return out, err
+}
+
+// insertUser stores a new, validated user of tenant t with its e-mail index
+// entry and audit event, and returns it with its creation fields set. It
+// enforces the tenant's requireEmail and e-mail uniqueness.
+func (s *Service) insertUser(ctx context.Context, tx *boltstore.Tx, t domain.Tenant, u domain.ServiceUser) (domain.ServiceUser, error) {
+	if u.Email == nil && t.Settings.RequireEmail {
+		return u, domain.Invalid("email", "is required in tenant %q (setting requireEmail)", t.ID)
+	}
+	now := s.clock()
+	u.CreatedAt, u.CreatedBy, u.UpdatedAt = now, s.actorOf(ctx), now
+	if u.Email != nil {
+		if err := claimEmail(tx, t.ID, u.ID, *u.Email); err != nil {
+			return u, err
+		}
+	}
+	if err := tx.PutUser(u); err != nil {
+		return u, err
+	}
+	return u, s.audit(ctx, tx, t.ID, "serviceuser:create", userResource(t.ID, u.ID))
 }
 
 // ListServiceUsers implements backend.ServiceUsers.
@@ -207,20 +214,8 @@ func (s *Service) UpdateServiceUser(ctx context.Context, tenant, id string, in b
 			u.Description = *in.Description
 		}
 		if in.Email != nil {
-			if email == "" && t.Settings.RequireEmail {
-				return domain.Invalid("email", "is required in tenant %q (setting requireEmail)", tenant)
-			}
-			if u.Email != nil && domain.EmailKey(*u.Email) != domain.EmailKey(email) {
-				if err := tx.DeleteEmail(tenant, *u.Email); err != nil {
-					return err
-				}
-			}
-			u.Email = nil
-			if email != "" {
-				if err := claimEmail(tx, tenant, id, email); err != nil {
-					return err
-				}
-				u.Email = &email
+			if err := setUserEmail(tx, t, &u, email); err != nil {
+				return err
 			}
 		}
 		u.UpdatedAt = s.clock()
@@ -234,6 +229,27 @@ func (s *Service) UpdateServiceUser(ctx context.Context, tenant, id string, in b
 		return err
 	})
 	return out, err
+}
+
+// setUserEmail changes u's address to email ("" removes it), keeping the
+// e-mail index in step; it enforces requireEmail and uniqueness.
+func setUserEmail(tx *boltstore.Tx, t domain.Tenant, u *domain.ServiceUser, email string) error {
+	if email == "" && t.Settings.RequireEmail {
+		return domain.Invalid("email", "is required in tenant %q (setting requireEmail)", t.ID)
+	}
+	if u.Email != nil && domain.EmailKey(*u.Email) != domain.EmailKey(email) {
+		if err := tx.DeleteEmail(t.ID, *u.Email); err != nil {
+			return err
+		}
+	}
+	u.Email = nil
+	if email != "" {
+		if err := claimEmail(tx, t.ID, u.ID, email); err != nil {
+			return err
+		}
+		u.Email = &email
+	}
+	return nil
 }
 
 // SetServiceUserStatus implements backend.ServiceUsers.
@@ -270,26 +286,31 @@ func (s *Service) DeleteServiceUser(ctx context.Context, tenant, id string) erro
 		if err != nil {
 			return err
 		}
-		var keys []boltstore.KeyRecord
-		if err := tx.ForEachKeyOfUser(tenant, id, func(k boltstore.KeyRecord) error {
-			keys = append(keys, k)
-			return nil
-		}); err != nil {
-			return err
-		}
-		for _, k := range keys {
-			if err := tx.DeleteKey(k); err != nil {
-				return err
-			}
-		}
-		if u.Email != nil {
-			if err := tx.DeleteEmail(tenant, *u.Email); err != nil {
-				return err
-			}
-		}
-		if err := tx.DeleteUser(tenant, id); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, tenant, "serviceuser:delete", userResource(tenant, id))
+		return s.removeUser(ctx, tx, u)
 	})
+}
+
+// removeUser deletes u with its keys and e-mail index entry, audited.
+func (s *Service) removeUser(ctx context.Context, tx *boltstore.Tx, u domain.ServiceUser) error {
+	var keys []boltstore.KeyRecord
+	if err := tx.ForEachKeyOfUser(u.Tenant, u.ID, func(k boltstore.KeyRecord) error {
+		keys = append(keys, k)
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := tx.DeleteKey(k); err != nil {
+			return err
+		}
+	}
+	if u.Email != nil {
+		if err := tx.DeleteEmail(u.Tenant, *u.Email); err != nil {
+			return err
+		}
+	}
+	if err := tx.DeleteUser(u.Tenant, u.ID); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, u.Tenant, "serviceuser:delete", userResource(u.Tenant, u.ID))
 }

@@ -11,7 +11,10 @@ import (
 	"strings"
 	"syscall"
 
+	applycmd "github.com/keyward/keyward/internal/cmd/apply"
 	"github.com/keyward/keyward/internal/cmd/audit"
+	dbcmd "github.com/keyward/keyward/internal/cmd/db"
+	"github.com/keyward/keyward/internal/cmd/export"
 	"github.com/keyward/keyward/internal/cmd/profile"
 	"github.com/keyward/keyward/internal/cmd/serviceuser"
 	"github.com/keyward/keyward/internal/cmd/tenant"
@@ -64,6 +67,9 @@ or, with a remote profile, against a keyward server.`,
 		tenant.NewCmdTenant(f),
 		serviceuser.NewCmdServiceUser(f),
 		audit.NewCmdAudit(f),
+		applycmd.NewCmdApply(f, nil),
+		export.NewCmdExport(f, nil),
+		dbcmd.NewCmdDB(f),
 		profile.NewCmdProfile(f),
 		versioncmd.NewCmdVersion(f),
 	)

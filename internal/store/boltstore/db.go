@@ -150,15 +150,18 @@ func (tx *Tx) schemaVersion() (int, error) {
 	return v, nil
 }
 
-// migrations[i] upgrades schema i to i+1. Version 0 is an empty file.
+// migrations[i] upgrades schema i to i+1 (see layout.go for what each
+// version holds).
 var migrations = []func(*Tx) error{
+	// 0→1: an empty file gets the buckets; a pre-release file, which kept
+	// the records but no derived indexes, also gets its indexes built.
 	0: func(tx *Tx) error {
 		for _, name := range topLevelBuckets {
 			if _, err := tx.tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
 		}
-		return nil
+		return tx.rebuildIndexes()
 	},
 }
 

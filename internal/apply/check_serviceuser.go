@@ -1,0 +1,121 @@
+package apply
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/keyward/keyward/internal/backend"
+	"github.com/keyward/keyward/internal/domain"
+	"github.com/keyward/keyward/internal/manifest"
+)
+
+func init() { registerCheck(backend.KindServiceUser, func() check { return &serviceUserCheck{} }) }
+
+// serviceUserCheck refuses, before anything is written, service users that
+// the service would refuse half-way: an address another user keeps, and a
+// user without an address in a tenant that requires one (as the tenant will
+// be after the input applies).
+type serviceUserCheck struct {
+	tenants map[string]*tenantClaims
+}
+
+// tenantClaims are the addresses the input's users of one tenant will have.
+type tenantClaims struct {
+	claims  []claim
+	byEmail map[string]int32 // e-mail key → first claim
+	dupes   []claimDupe      // later claims of an address already given
+	noEmail []claim          // users that will have no address
+}
+
+type claim struct {
+	id    string
+	email string
+	pos   manifest.Position // Line: of the email field, else of the object
+}
+
+type claimDupe struct {
+	claim
+	first int32
+}
+
+func (c *serviceUserCheck) observe(o observed) {
+	u := o.merged.(*backend.ServiceUserSpec)
+	if c.tenants == nil {
+		c.tenants = map[string]*tenantClaims{}
+	}
+	t := c.tenants[u.Tenant]
+	if t == nil {
+		t = &tenantClaims{byEmail: map[string]int32{}}
+		c.tenants[u.Tenant] = t
+	}
+	cl := claim{id: u.ID, email: *u.Email, pos: o.pos}
+	cl.pos.Line = max(manifest.FieldLine(o.node, "email"), o.pos.Line)
+	if cl.email == "" {
+		t.noEmail = append(t.noEmail, cl)
+		return
+	}
+	key := domain.EmailKey(cl.email)
+	if first, taken := t.byEmail[key]; taken {
+		t.dupes = append(t.dupes, claimDupe{cl, first})
+		return
+	}
+	t.byEmail[key] = int32(len(t.claims))
+	t.claims = append(t.claims, cl)
+}
+
+func (c *serviceUserCheck) finish(v *planView) ([]manifest.Problem, error) {
+	var problems []manifest.Problem
+	tenants := make([]string, 0, len(c.tenants))
+	for id := range c.tenants {
+		tenants = append(tenants, id)
+	}
+	sort.Strings(tenants)
+	for _, tenant := range tenants {
+		t := c.tenants[tenant]
+		add := func(cl claim, format string, args ...any) {
+			problems = append(problems, manifest.Problem{Source: v.source(), Pos: cl.pos, Field: "email",
+				Object: backend.Ref{Kind: backend.KindServiceUser, Tenant: tenant, ID: cl.id}.String(), Message: fmt.Sprintf(format, args...)})
+		}
+		keeps := map[string]bool{} // users that claim an address given earlier in the input
+		for _, d := range t.dupes {
+			first := t.claims[d.first]
+			add(d.claim, "%q is also given to service user %q (line %d); addresses are unique in a tenant", d.email, first.id, first.pos.Line)
+			keeps[d.id] = true
+		}
+		spec, err := v.tenant(tenant)
+		if err != nil {
+			return nil, err
+		}
+		if spec != nil && spec.Settings.RequireEmail != nil && *spec.Settings.RequireEmail {
+			for _, cl := range t.noEmail {
+				add(cl, "is required in tenant %q (setting requireEmail)", tenant)
+			}
+		}
+		// Addresses current users keep: a user the input does not declare
+		// keeps its address; one declared later gives it up only then.
+		current, err := v.current(backend.KindServiceUser, tenant)
+		if err != nil {
+			return nil, err
+		}
+		for id, s := range current {
+			email := *s.(*backend.ServiceUserSpec).Email
+			if email == "" {
+				continue
+			}
+			i, claimed := t.byEmail[domain.EmailKey(email)]
+			if !claimed || t.claims[i].id == id || keeps[id] {
+				continue
+			}
+			cl := t.claims[i]
+			ownerPos, declared := v.declaredAt(backend.Ref{Kind: backend.KindServiceUser, Tenant: tenant, ID: id})
+			switch {
+			case !declared:
+				add(cl, "%q is already used by service user %q", cl.email, id)
+			case positionLess(cl.pos, ownerPos):
+				add(cl, "%q still belongs to service user %q, which gives it up only later in the file (line %d); declare %q first",
+					cl.email, id, ownerPos.Line, id)
+			}
+		}
+	}
+	return problems, nil
+}
