@@ -36,7 +36,7 @@ func BenchmarkApply100k(b *testing.B) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(150 << 20))
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		db, err := boltstore.Open(filepath.Join(b.TempDir(), "keyward.db"), boltstore.Options{})
+		db, err := boltstore.Open(filepath.Join(b.TempDir(), "keyward.db"), boltstore.Options{Bulk: true})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -51,13 +51,8 @@ func (v *planView) tenant(id string) (*backend.TenantSpec, error) {
 	return t, nil
 }
 
-// declaredAt returns where the input declares ref, if it does.
-func (v *planView) declaredAt(ref backend.Ref) (manifest.Position, bool) {
-	pos, ok := v.pl.seen[kindTenant{ref.Kind, ref.Tenant}][ref.ID]
-	return pos, ok
-}
-
-// current returns the current objects of kind in tenant.
-func (v *planView) current(kind, tenant string) (map[string]backend.Spec, error) {
+// undeclared returns the current objects of kind in tenant that the input
+// does not declare (for a namespaced kind).
+func (v *planView) undeclared(kind, tenant string) (map[string]backend.Spec, error) {
 	return v.pl.currentOf(mustKind(kind), tenant)
 }

@@ -25,6 +25,8 @@ type tenantClaims struct {
 	byEmail map[string]int32 // e-mail key → first claim
 	dupes   []claimDupe      // later claims of an address already given
 	noEmail []claim          // users that will have no address
+	// released are addresses current users give up, by e-mail key.
+	released map[string]claim
 }
 
 type claim struct {
@@ -50,6 +52,14 @@ func (c *serviceUserCheck) observe(o observed) {
 	}
 	cl := claim{id: u.ID, email: *u.Email, pos: o.pos}
 	cl.pos.Line = max(manifest.FieldLine(o.node, "email"), o.pos.Line)
+	if o.current != nil {
+		if was := *o.current.(*backend.ServiceUserSpec).Email; was != "" && domain.EmailKey(was) != domain.EmailKey(cl.email) {
+			if t.released == nil {
+				t.released = map[string]claim{}
+			}
+			t.released[domain.EmailKey(was)] = claim{id: u.ID, email: was, pos: o.pos}
+		}
+	}
 	if cl.email == "" {
 		t.noEmail = append(t.noEmail, cl)
 		return
@@ -76,11 +86,9 @@ func (c *serviceUserCheck) finish(v *planView) ([]manifest.Problem, error) {
 			problems = append(problems, manifest.Problem{Source: v.source(), Pos: cl.pos, Field: "email",
 				Object: backend.Ref{Kind: backend.KindServiceUser, Tenant: tenant, ID: cl.id}.String(), Message: fmt.Sprintf(format, args...)})
 		}
-		keeps := map[string]bool{} // users that claim an address given earlier in the input
 		for _, d := range t.dupes {
 			first := t.claims[d.first]
 			add(d.claim, "%q is also given to service user %q (line %d); addresses are unique in a tenant", d.email, first.id, first.pos.Line)
-			keeps[d.id] = true
 		}
 		spec, err := v.tenant(tenant)
 		if err != nil {
@@ -91,29 +99,23 @@ func (c *serviceUserCheck) finish(v *planView) ([]manifest.Problem, error) {
 				add(cl, "is required in tenant %q (setting requireEmail)", tenant)
 			}
 		}
-		// Addresses current users keep: a user the input does not declare
+		// Addresses current users keep: one the input does not declare
 		// keeps its address; one declared later gives it up only then.
-		current, err := v.current(backend.KindServiceUser, tenant)
+		undeclared, err := v.undeclared(backend.KindServiceUser, tenant)
 		if err != nil {
 			return nil, err
 		}
-		for id, s := range current {
+		for id, s := range undeclared {
 			email := *s.(*backend.ServiceUserSpec).Email
-			if email == "" {
-				continue
+			if i, claimed := t.byEmail[domain.EmailKey(email)]; email != "" && claimed {
+				add(t.claims[i], "%q is already used by service user %q", t.claims[i].email, id)
 			}
-			i, claimed := t.byEmail[domain.EmailKey(email)]
-			if !claimed || t.claims[i].id == id || keeps[id] {
-				continue
-			}
-			cl := t.claims[i]
-			ownerPos, declared := v.declaredAt(backend.Ref{Kind: backend.KindServiceUser, Tenant: tenant, ID: id})
-			switch {
-			case !declared:
-				add(cl, "%q is already used by service user %q", cl.email, id)
-			case positionLess(cl.pos, ownerPos):
+		}
+		for key, owner := range t.released {
+			if i, claimed := t.byEmail[key]; claimed && t.claims[i].id != owner.id && positionLess(t.claims[i].pos, owner.pos) {
+				cl := t.claims[i]
 				add(cl, "%q still belongs to service user %q, which gives it up only later in the file (line %d); declare %q first",
-					cl.email, id, ownerPos.Line, id)
+					cl.email, owner.id, owner.pos.Line, owner.id)
 			}
 		}
 	}

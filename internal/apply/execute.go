@@ -100,21 +100,27 @@ func drain(chunks <-chan chunk, produced <-chan error, done Counts, err error) (
 // produceChunks reads the plan and sends the entries that change something,
 // in chunks.
 func produceChunks(ctx context.Context, plan *Plan, opts ExecuteOptions, out chan<- chunk) error {
-	var cur chunk
+	left := plan.Counts.Changes()
+	newChunk := func() chunk {
+		n := min(left, opts.ChunkSize)
+		return chunk{entries: make([]Entry, 0, n), changes: make([]backend.Change, 0, n)}
+	}
+	cur := newChunk()
 	size := 0
 	send := func() error {
 		if len(cur.changes) == 0 {
 			return nil
 		}
+		left -= len(cur.changes)
 		select {
 		case out <- cur:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		cur, size = chunk{}, 0
+		cur, size = newChunk(), 0
 		return nil
 	}
-	err := plan.Each(func(e Entry) error {
+	err := plan.each(func(e Entry) error {
 		change := backend.Change{Op: backend.OpPut, Ref: e.Ref, Spec: e.Spec}
 		switch e.Action {
 		case backend.ActionUnchanged:
@@ -140,7 +146,7 @@ func produceChunks(ctx context.Context, plan *Plan, opts ExecuteOptions, out cha
 			return send()
 		}
 		return nil
-	})
+	}, true)
 	if err != nil {
 		return err
 	}

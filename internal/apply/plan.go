@@ -50,12 +50,14 @@ func (c *Counts) add(a backend.Action, n int) {
 func (c Counts) Changes() int { return c.Create + c.Update + c.Delete }
 
 // Plan is a validated input compared with the current state: what Execute
-// will do. Close it when done.
+// will do. It can be read (Each) any number of times before Execute, which
+// consumes it. Close it when done.
 type Plan struct {
-	Source  string
-	Counts  Counts
-	spools  map[string]*spool
-	deletes []Entry
+	Source   string
+	Counts   Counts
+	spools   map[string]*spool
+	deletes  []Entry
+	consumed bool
 }
 
 // Deletes are the objects --prune would delete, in the order they would be.
@@ -63,10 +65,19 @@ func (p *Plan) Deletes() []Entry { return p.deletes }
 
 // Each calls fn for every entry in apply order: each kind in its
 // registered order, objects of a kind in input order, then the deletes.
-func (p *Plan) Each(fn func(Entry) error) error {
+func (p *Plan) Each(fn func(Entry) error) error { return p.each(fn, false) }
+
+// each is Each; with consume, entries are let go of as they are passed
+// (Execute: a plan of any size is applied in bounded memory), and the plan
+// cannot be read again.
+func (p *Plan) each(fn func(Entry) error, consume bool) error {
+	if p.consumed {
+		return errors.New("apply: the plan was already executed")
+	}
+	p.consumed = consume
 	for _, k := range backend.Kinds() {
 		if s := p.spools[k.Name]; s != nil {
-			if err := s.each(fn); err != nil {
+			if err := s.each(fn, consume); err != nil {
 				return err
 			}
 		}
@@ -202,6 +213,9 @@ type planner struct {
 	// seen maps every declared object to its position (duplicates, prune).
 	seen map[kindTenant]map[string]manifest.Position
 	// current holds the current objects, loaded once per kind and tenant.
+	// Objects of namespaced kinds leave it once the input declares them:
+	// what is left at the end is what the input does not declare, and
+	// memory is not spent twice on objects the input repeats.
 	current map[kindTenant]map[string]backend.Spec
 	// mentioned are the tenants namespaced objects name, with the first one.
 	mentioned map[string]mention
@@ -282,6 +296,9 @@ func (pl *planner) add(d manifest.Decoded) error {
 	}
 	if e.Action == backend.ActionUnchanged {
 		e.Spec = nil // nothing to send: keep the plan small
+	}
+	if kind.Namespaced {
+		delete(current, ref.ID)
 	}
 	if newCheck := checks[ref.Kind]; newCheck != nil {
 		c := pl.checks[ref.Kind]
@@ -403,11 +420,9 @@ func (pl *planner) planDeletes() error {
 			if err != nil {
 				return err
 			}
-			declared := pl.seen[kindTenant{kind.Name, tenant}]
 			var ids []string
-			for id := range current {
-				ref := backend.Ref{Kind: kind.Name, Tenant: tenant, ID: id}
-				if _, ok := declared[id]; !ok && !kind.Builtin(ref) {
+			for id := range current { // what the input does not declare
+				if !kind.Builtin(backend.Ref{Kind: kind.Name, Tenant: tenant, ID: id}) {
 					ids = append(ids, id)
 				}
 			}

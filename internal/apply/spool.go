@@ -20,7 +20,8 @@ const DefaultSpoolInMemory = 150_000
 // rest JSON-encoded in an unlinked temporary file (0600).
 type spool struct {
 	inMemory int
-	mem      []Entry
+	mem      [][]Entry // blocks of spoolBlock entries: appending never copies
+	inMem    int
 	file     *os.File
 	w        *bufio.Writer
 	enc      *json.Encoder
@@ -38,9 +39,17 @@ type spilledEntry struct {
 	Pos     manifest.Position     `json:"p"`
 }
 
+// spoolBlock is the number of entries per block of memory.
+const spoolBlock = 4096
+
 func (s *spool) add(e Entry) error {
-	if len(s.mem) < s.inMemory {
-		s.mem = append(s.mem, e)
+	if s.inMem < s.inMemory {
+		if s.inMem%spoolBlock == 0 {
+			s.mem = append(s.mem, make([]Entry, 0, spoolBlock))
+		}
+		last := &s.mem[len(s.mem)-1]
+		*last = append(*last, e)
+		s.inMem++
 		return nil
 	}
 	if s.file == nil {
@@ -64,11 +73,17 @@ func (s *spool) add(e Entry) error {
 	return s.enc.Encode(out)
 }
 
-// each calls fn with every entry in order.
-func (s *spool) each(fn func(Entry) error) error {
-	for _, e := range s.mem {
-		if err := fn(e); err != nil {
-			return err
+// each calls fn with every entry in order; with consume, it lets go of
+// the entries in memory as it goes (the spool is then spent).
+func (s *spool) each(fn func(Entry) error, consume bool) error {
+	for i, block := range s.mem {
+		for _, e := range block {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		if consume {
+			s.mem[i] = nil
 		}
 	}
 	if s.file == nil {

@@ -6,12 +6,52 @@ import (
 )
 
 func init() {
-	registerApply(backend.KindServiceUser, applyHandler{put: putServiceUser, delete: deleteServiceUserByApply})
+	registerApply(backend.KindServiceUser, applyHandler{prepare: prepareServiceUser, put: putServiceUser, delete: deleteServiceUserByApply})
 }
 
-func putServiceUser(a *applyTx, spec backend.Spec) (backend.Action, error) {
-	if err := spec.Validate(); err != nil {
-		return "", err
+// preparedUser is a service user spec checked, and encoded as it would be
+// created, ahead of the transaction.
+type preparedUser struct {
+	err     error
+	user    domain.ServiceUser // as created
+	encoded *encodedUser
+}
+
+func prepareServiceUser(p prepareContext, spec backend.Spec) any {
+	out := &preparedUser{}
+	if out.err = spec.Validate(); out.err != nil {
+		return out
+	}
+	out.user, out.err = newServiceUser(spec)
+	if out.err == nil {
+		out.encoded, out.err = encodeNewUser(&out.user, p.now, p.actor)
+	}
+	return out
+}
+
+// newServiceUser returns the user a validated spec creates.
+func newServiceUser(spec backend.Spec) (domain.ServiceUser, error) {
+	kind, _ := backend.LookupKind(backend.KindServiceUser)
+	m, err := spec.Merge(kind.Default(spec.Ref()))
+	if err != nil {
+		return domain.ServiceUser{}, err
+	}
+	want := m.(*backend.ServiceUserSpec)
+	u := domain.ServiceUser{ID: want.ID, Tenant: want.Tenant, DisplayName: *want.DisplayName, Description: *want.Description, Status: *want.Status}
+	if *want.Email != "" {
+		u.Email = want.Email
+	}
+	return u, nil
+}
+
+func putServiceUser(a *applyTx, spec backend.Spec, prepared any) (backend.Action, error) {
+	pu, _ := prepared.(*preparedUser)
+	if pu == nil {
+		if err := spec.Validate(); err != nil {
+			return "", err
+		}
+	} else if pu.err != nil {
+		return "", pu.err
 	}
 	ref := spec.Ref()
 	t, err := a.tenant(ref.Tenant)
@@ -22,26 +62,24 @@ func putServiceUser(a *applyTx, spec backend.Spec) (backend.Action, error) {
 	if err != nil {
 		return "", err
 	}
-	var base backend.Spec
-	if exists {
-		base = backend.ServiceUserSpecOf(cur)
-	} else {
-		kind, _ := backend.LookupKind(backend.KindServiceUser)
-		base = kind.Default(ref)
+	if !exists {
+		if pu != nil {
+			_, err := a.s.insertUser(a.ctx, a.tx, t, pu.user, pu.encoded)
+			return backend.ActionCreate, err
+		}
+		u, err := newServiceUser(spec)
+		if err != nil {
+			return "", err
+		}
+		_, err = a.s.insertUser(a.ctx, a.tx, t, u, nil)
+		return backend.ActionCreate, err
 	}
+	base := backend.ServiceUserSpecOf(cur)
 	m, err := spec.Merge(base)
 	if err != nil {
 		return "", err
 	}
 	want := m.(*backend.ServiceUserSpec)
-	if !exists {
-		u := domain.ServiceUser{ID: ref.ID, Tenant: ref.Tenant, DisplayName: *want.DisplayName, Description: *want.Description, Status: *want.Status}
-		if *want.Email != "" {
-			u.Email = want.Email
-		}
-		_, err := a.s.insertUser(a.ctx, a.tx, t, u)
-		return backend.ActionCreate, err
-	}
 	changes := backend.DiffSpecs(base, want)
 	if len(changes) == 0 {
 		return backend.ActionUnchanged, nil

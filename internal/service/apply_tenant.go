@@ -9,7 +9,7 @@ func init() {
 	registerApply(backend.KindTenant, applyHandler{put: putTenant, delete: deleteTenantByApply})
 }
 
-func putTenant(a *applyTx, spec backend.Spec) (backend.Action, error) {
+func putTenant(a *applyTx, spec backend.Spec, _ any) (backend.Action, error) {
 	ref := spec.Ref()
 	cur, exists, err := a.tx.Tenant(ref.ID)
 	if err != nil {

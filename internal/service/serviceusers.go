@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/keyward/keyward/internal/backend"
 	"github.com/keyward/keyward/internal/domain"
@@ -88,7 +89,7 @@ func (s *Service) CreateServiceUser(ctx context.Context, tenant string, in backe
 		if email != "" {
 			u.Email = &email
 		}
-		if u, err = s.insertUser(ctx, tx, t, u); err != nil {
+		if u, err = s.insertUser(ctx, tx, t, u, nil); err != nil {
 			return err
 		}
 		out.ServiceUser, out.Created = u, true
@@ -98,24 +99,52 @@ func (s *Service) CreateServiceUser(ctx context.Context, tenant string, in backe
 	return out, err
 }
 
+// encodedUser is a new user's record and audit event, encoded ahead of
+// the transaction (bulk apply does so on another goroutine).
+type encodedUser struct {
+	record boltstore.EncodedUser
+	event  boltstore.EncodedAudit
+}
+
 // insertUser stores a new, validated user of tenant t with its e-mail index
 // entry and audit event, and returns it with its creation fields set. It
-// enforces the tenant's requireEmail and e-mail uniqueness.
-func (s *Service) insertUser(ctx context.Context, tx *boltstore.Tx, t domain.Tenant, u domain.ServiceUser) (domain.ServiceUser, error) {
+// enforces the tenant's requireEmail and e-mail uniqueness. With enc, u
+// already has its creation fields and is stored as encoded.
+func (s *Service) insertUser(ctx context.Context, tx *boltstore.Tx, t domain.Tenant, u domain.ServiceUser, enc *encodedUser) (domain.ServiceUser, error) {
 	if u.Email == nil && t.Settings.RequireEmail {
 		return u, domain.Invalid("email", "is required in tenant %q (setting requireEmail)", t.ID)
 	}
-	now := s.clock()
-	u.CreatedAt, u.CreatedBy, u.UpdatedAt = now, s.actorOf(ctx), now
+	if enc == nil {
+		now := s.clock()
+		u.CreatedAt, u.CreatedBy, u.UpdatedAt = now, s.actorOf(ctx), now
+	}
 	if u.Email != nil {
 		if err := claimEmail(tx, t.ID, u.ID, *u.Email); err != nil {
 			return u, err
 		}
 	}
+	if enc != nil {
+		if err := tx.PutEncodedUser(enc.record); err != nil {
+			return u, err
+		}
+		return u, tx.AppendEncodedAudit(enc.event)
+	}
 	if err := tx.PutUser(u); err != nil {
 		return u, err
 	}
 	return u, s.audit(ctx, tx, t.ID, "serviceuser:create", userResource(t.ID, u.ID))
+}
+
+// encodeNewUser encodes u, created at now by actor, with its audit event.
+func encodeNewUser(u *domain.ServiceUser, now time.Time, actor string) (*encodedUser, error) {
+	u.CreatedAt, u.CreatedBy, u.UpdatedAt = now, actor, now
+	record, err := boltstore.EncodeUser(*u)
+	if err != nil {
+		return nil, err
+	}
+	event, err := boltstore.EncodeAudit(domain.AuditEvent{Time: now, Actor: actor, Tenant: u.Tenant,
+		Action: "serviceuser:create", Target: userResource(u.Tenant, u.ID), Outcome: domain.OutcomeSuccess})
+	return &encodedUser{record, event}, err
 }
 
 // ListServiceUsers implements backend.ServiceUsers.

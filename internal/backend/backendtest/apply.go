@@ -3,6 +3,7 @@ package backendtest
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,6 +55,7 @@ func testApplyChanges(t *testing.T, h Harness) {
 		{"Delete", testApplyDelete},
 		{"Refused", testApplyRefused},
 		{"JSON", testApplyJSON},
+		{"Large", testApplyLarge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			defer failOnMust(t)
@@ -240,6 +242,59 @@ func testApplyJSON(t *testing.T, b backend.Backend) {
 	if u := must(b.GetServiceUser(ctx, "acme", "bot")); u.Status != domain.UserDisabled || u.Email != nil {
 		t.Fatalf("user = %+v", u)
 	}
+}
+
+// testApplyLarge: a call of many changes (the local service prepares big
+// calls ahead, on other goroutines) behaves exactly like a small one.
+func testApplyLarge(t *testing.T, b backend.Backend) {
+	must(b.CreateServiceUser(ctx, "default", backend.CreateServiceUserInput{ID: "u0450", Email: "old@example.com"}))
+	changes := make([]backend.Change, 0, 1000)
+	for i := range 1000 {
+		id := fmt.Sprintf("u%04d", i)
+		changes = append(changes, put(user("default", id, func(u *backend.ServiceUserSpec) { u.Email = ptr(id + "@example.com") })))
+	}
+	// One bad spec near the end refuses the whole call.
+	bad := append([]backend.Change(nil), changes...)
+	bad[900] = put(user("default", "u0900", func(u *backend.ServiceUserSpec) { u.Email = ptr("nope") }))
+	_, err := b.ApplyChanges(ctx, bad)
+	wantField(t, err, "email")
+	if !strings.Contains(err.Error(), "u0900") {
+		t.Fatalf("error %q does not name u0900", err)
+	}
+	// So does a conflict found only in the transaction.
+	conflict := append([]backend.Change(nil), changes...)
+	conflict[700] = put(user("default", "u0700", func(u *backend.ServiceUserSpec) { u.Email = ptr("u0100@example.com") }))
+	_, err = b.ApplyChanges(ctx, conflict)
+	wantCode(t, err, domain.CodeConflict)
+	if got := must(b.ListServiceUsers(ctx, "default", backend.ListServiceUsersFilter{})); len(got) != 1 {
+		t.Fatalf("refused calls left %d users", len(got))
+	}
+	before := auditCount(t, b, "default")
+	rs := must(b.ApplyChanges(ctx, changes))
+	counts := map[backend.Action]int{}
+	for _, r := range rs {
+		counts[r.Action]++
+	}
+	if counts[backend.ActionCreate] != 999 || counts[backend.ActionUpdate] != 1 || rs[450].Action != backend.ActionUpdate {
+		t.Fatalf("actions %v", counts)
+	}
+	if got := auditCount(t, b, "default") - before; got != 1000 {
+		t.Fatalf("%d audit events, want 1000", got)
+	}
+	u := must(b.GetServiceUser(ctx, "default", "u0999"))
+	if u.Email == nil || *u.Email != "u0999@example.com" || u.CreatedAt.IsZero() || u.CreatedBy == "" || u.DisplayName != "u0999" {
+		t.Fatalf("user = %+v", u)
+	}
+	ev := must(b.ListAudit(ctx, "default", backend.AuditFilter{Limit: 1}))[0]
+	if ev.Action != "serviceuser:create" || ev.Target != "kw:default:serviceuser/u0999" || ev.Actor == "" || ev.Time.IsZero() || ev.Outcome != domain.OutcomeSuccess {
+		t.Fatalf("last event = %+v", ev)
+	}
+	if got := must(b.ListAudit(ctx, "default", backend.AuditFilter{Target: "kw:default:serviceuser/u0450"})); len(got) != 2 || got[0].Action != "serviceuser:update" {
+		t.Fatalf("u0450 events = %+v", got)
+	}
+	// Addresses are indexed: a duplicate is refused.
+	_, err = b.CreateServiceUser(ctx, "default", backend.CreateServiceUserInput{ID: "dup", Email: "u0123@example.com"})
+	wantCode(t, err, domain.CodeConflict)
 }
 
 func testBackup(t *testing.T, h Harness) {

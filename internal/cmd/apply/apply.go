@@ -112,6 +112,7 @@ func applyRun(ctx context.Context, opts *Options) error {
 	if opts.DryRun {
 		mode = cmdutil.ReadOnly
 	}
+	f.Bulk = true
 	b, err := f.Backend(ctx, mode)
 	if err != nil {
 		return err
@@ -167,7 +168,14 @@ func applyRun(ctx context.Context, opts *Options) error {
 	done, err := apply.Execute(ctx, b, plan, execOpts)
 	bar.Done()
 	if err != nil {
-		out.flush()
+		// What was applied stays applied: report it, then the error.
+		if ferr := out.finish(done); ferr != nil {
+			return errors.Join(err, ferr)
+		}
+		var partial *apply.PartialError
+		if errors.As(err, &partial) && ctx.Err() != nil {
+			fmt.Fprintf(f.IOStreams.ErrOut, "Interrupted after applying %d of %d changes; run the same file again to complete the rest.\n", partial.Applied, partial.Total)
+		}
 		return err
 	}
 	return out.finish(done)
@@ -257,7 +265,9 @@ func (r *report) flush() { r.w.Flush() }
 func (r *report) finish(c apply.Counts) error {
 	switch {
 	case r.json != nil:
-		r.json.finish(c)
+		if err := r.json.finish(c); err != nil {
+			return err
+		}
 	case r.opts.Quiet:
 	case r.dryRun && c.Changes() == 0:
 		fmt.Fprintf(r.w, "No changes: %s already as declared (dry run).\n", objects(c.Unchanged))

@@ -9,7 +9,7 @@ import (
 // collector works hard: it allocates much short-lived memory (every object
 // is parsed, checked, spooled and encoded), and collecting less often is
 // the cheapest speed-up there is. Live memory stays far below it.
-const bulkMemoryLimit = 150 << 20
+const bulkMemoryLimit = 128 << 20
 
 // tuneGC makes the collector run rarely below bulkMemoryLimit, unless the
 // user set GOGC or GOMEMLIMIT, and returns a function restoring the settings.

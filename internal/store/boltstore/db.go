@@ -22,7 +22,15 @@ type Options struct {
 	// Timeout bounds the wait for the file lock (1 s for commands, ~100 ms
 	// for shell completion). Zero means 1 s.
 	Timeout time.Duration
+	// Bulk prepares for writing many records (keyward apply): a large
+	// initial memory map — address space, not memory — spares a growing
+	// file the remaps that copy every node of the open transaction. The
+	// file then grows in 16 MB steps (sparse) instead of doubling.
+	Bulk bool
 }
+
+// bulkMmapSize is the address space mapped at open for bulk writes.
+const bulkMmapSize = 1 << 30
 
 // DB is an open keyward database.
 type DB struct {
@@ -49,7 +57,11 @@ func Open(path string, opts Options) (*DB, error) {
 	} else if err := makeDir(filepath.Dir(path)); err != nil {
 		return nil, err
 	}
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly})
+	bo := &bolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly}
+	if opts.Bulk {
+		bo.InitialMmapSize = bulkMmapSize
+	}
+	b, err := bolt.Open(path, 0o600, bo)
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, &domain.Error{Code: domain.CodeBusy, Message: ErrLockedMessage}
