@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/keyward/keyward/internal/backend"
 	"github.com/keyward/keyward/internal/domain"
@@ -155,13 +156,13 @@ func Build(ctx context.Context, b backend.Backend, src manifest.Source, opts Bui
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pl := newPlanner(ctx, b, src.Name, opts)
-	var bytesRead int64
+	var bytesRead atomic.Int64 // written by the reader, read here
 	batches := make(chan []manifest.Decoded, 8)
 	readErr := make(chan error, 1)
 	go func() {
 		readErr <- manifest.Read(ctx, src, manifest.ReadOptions{
 			DefaultTenant: opts.DefaultTenant,
-			Progress:      func(n int64) { bytesRead = n },
+			Progress:      bytesRead.Store,
 		}, batches)
 	}()
 	var planErr error
@@ -176,7 +177,7 @@ func Build(ctx context.Context, b backend.Backend, src manifest.Source, opts Bui
 			}
 		}
 		if opts.Progress != nil {
-			opts.Progress(bytesRead, pl.objects)
+			opts.Progress(bytesRead.Load(), pl.objects)
 		}
 	}
 	if err := <-readErr; err != nil && planErr == nil {

@@ -44,18 +44,18 @@ The file (or - for stdin) is YAML or JSON: a stream of documents separated
 by ---, or a list, of flat objects with a kind and the fields of
 ` + "`-o json`" + ` output, in camelCase:
 
-  kind: Tenant
-  id: acme
-  name: Acme Corp
-  settings: {requireEmail: true, keyTtlMax: 180d}
-  ---
-  kind: ServiceUser
-  tenant: acme            # default: --tenant
-  id: ci-bot
-  displayName: CI bot
-  email: ci@example.com   # null removes it
-  description: builds things
-  status: active          # or disabled
+    kind: Tenant
+    id: acme
+    name: Acme Corp
+    settings: {requireEmail: true, keyTtlMax: 180d}
+    ---
+    kind: ServiceUser
+    tenant: acme            # default: --tenant
+    id: ci-bot
+    displayName: CI bot
+    email: ci@example.com   # null removes it
+    description: builds things
+    status: active          # or disabled
 
 apiVersion is optional and, when given, must be keyward/v1. A field left
 out is left as it is (a new object takes its default). A ServiceUser never
@@ -73,7 +73,7 @@ themselves are never pruned.
 
 --dry-run prints the plan (create, update with the fields that change,
 delete, and a count of unchanged objects) and changes nothing; with -o json
-the plan is data.`,
+the plan is data. See docs/runbooks.md.`,
 		Example: `  keyward apply -f users.yaml --dry-run
   keyward apply -f users.yaml
   keyward export -t acme > acme.yaml && keyward apply -f acme.yaml --prune --yes

@@ -22,7 +22,7 @@ type Problem struct {
 // "every group member exists") with registerInvariant.
 type invariant func(tx *Tx, report func(check, format string, args ...any)) error
 
-var invariants = []invariant{checkSchema, checkTenants, checkEmails}
+var invariants = []invariant{checkSchemaInvariant, checkTenants, checkEmails}
 
 // registerInvariant adds a feature's rule to Check.
 func registerInvariant(fns ...invariant) { invariants = append(invariants, fns...) }
@@ -34,10 +34,11 @@ func registerInvariant(fns ...invariant) { invariants = append(invariants, fns..
 // error is for failures to check at all.
 func (db *DB) Check() ([]Problem, error) {
 	problems := []Problem{}
-	if db.bolt == nil {
+	b := db.Bolt()
+	if b == nil {
 		return problems, nil
 	}
-	err := db.bolt.View(func(btx *bolt.Tx) error {
+	err := b.View(func(btx *bolt.Tx) error {
 		for err := range btx.Check() {
 			problems = append(problems, Problem{Check: "bbolt", Message: err.Error()})
 		}
@@ -58,7 +59,7 @@ func (db *DB) Check() ([]Problem, error) {
 	return problems, err
 }
 
-func checkSchema(tx *Tx, report func(string, string, ...any)) error {
+func checkSchemaInvariant(tx *Tx, report func(string, string, ...any)) error {
 	v, err := tx.schemaVersion()
 	if err != nil {
 		report("schema", "%v", err)

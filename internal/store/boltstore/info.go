@@ -39,7 +39,7 @@ type TenantCounts struct {
 func (db *DB) Info() (Info, error) {
 	info := Info{Path: db.path, BinarySchemaVersion: SchemaVersion, Tenants: []TenantCounts{}}
 	fi, err := os.Stat(db.path)
-	if errors.Is(err, fs.ErrNotExist) || db.bolt == nil {
+	if errors.Is(err, fs.ErrNotExist) || db.Bolt() == nil {
 		return info, nil
 	}
 	if err != nil {
