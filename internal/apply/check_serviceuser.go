@@ -3,6 +3,7 @@ package apply
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/keyward/keyward/internal/backend"
 	"github.com/keyward/keyward/internal/domain"
@@ -25,6 +26,7 @@ type tenantClaims struct {
 	byEmail map[string]int32 // e-mail key → first claim
 	dupes   []claimDupe      // later claims of an address already given
 	noEmail []claim          // users that will have no address
+	created []claim          // new users (with no group: apply sets none yet)
 	// released are addresses current users give up, by e-mail key.
 	released map[string]claim
 }
@@ -50,7 +52,7 @@ func (c *serviceUserCheck) observe(o observed) {
 		t = &tenantClaims{byEmail: map[string]int32{}}
 		c.tenants[u.Tenant] = t
 	}
-	cl := claim{id: u.ID, email: *u.Email, pos: o.pos}
+	cl := claim{id: strings.Clone(u.ID), email: strings.Clone(*u.Email), pos: o.pos} // not the document's text
 	cl.pos.Line = max(manifest.FieldLine(o.node, "email"), o.pos.Line)
 	if o.current != nil {
 		if was := *o.current.(*backend.ServiceUserSpec).Email; was != "" && domain.EmailKey(was) != domain.EmailKey(cl.email) {
@@ -60,6 +62,9 @@ func (c *serviceUserCheck) observe(o observed) {
 			t.released[domain.EmailKey(was)] = claim{id: u.ID, email: was, pos: o.pos}
 		}
 	}
+	if o.current == nil {
+		t.created = append(t.created, claim{id: cl.id, pos: o.pos})
+	}
 	if cl.email == "" {
 		t.noEmail = append(t.noEmail, cl)
 		return
@@ -68,6 +73,11 @@ func (c *serviceUserCheck) observe(o observed) {
 	if first, taken := t.byEmail[key]; taken {
 		t.dupes = append(t.dupes, claimDupe{cl, first})
 		return
+	}
+	if key == *u.Email {
+		key = cl.email // already a copy; most addresses are lower case
+	} else {
+		key = strings.Clone(key)
 	}
 	t.byEmail[key] = int32(len(t.claims))
 	t.claims = append(t.claims, cl)
@@ -97,6 +107,14 @@ func (c *serviceUserCheck) finish(v *planView) ([]manifest.Problem, error) {
 		if spec != nil && spec.Settings.RequireEmail != nil && *spec.Settings.RequireEmail {
 			for _, cl := range t.noEmail {
 				add(cl, "is required in tenant %q (setting requireEmail)", tenant)
+			}
+		}
+		if spec != nil && spec.Settings.RequireGroup != nil && *spec.Settings.RequireGroup {
+			for _, cl := range t.created {
+				p := manifest.Problem{Source: v.source(), Pos: cl.pos, Field: "groups",
+					Object:  backend.Ref{Kind: backend.KindServiceUser, Tenant: tenant, ID: cl.id}.String(),
+					Message: fmt.Sprintf("tenant %q requires a group for every user (setting requireGroup), and apply cannot set groups yet; create the user with `keyward serviceuser create --group`", tenant)}
+				problems = append(problems, p)
 			}
 		}
 		// Addresses current users keep: one the input does not declare

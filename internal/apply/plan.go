@@ -258,7 +258,9 @@ func (pl *planner) add(d manifest.Decoded) error {
 		pl.problem(d.Pos, ref, "id", "declared twice; first in %s (line %d)", first, first.Line)
 		return nil
 	}
-	ids[ref.ID] = d.Pos
+	// A clone: ids are slices of their document's text, which the map
+	// would otherwise keep alive after the entry is spooled to disk.
+	ids[strings.Clone(ref.ID)] = d.Pos
 	pl.kinds[ref.Kind] = true
 	if kind.Namespaced {
 		if _, ok := pl.mentioned[ref.Tenant]; !ok {

@@ -12,9 +12,9 @@ import (
 )
 
 // DefaultSpoolInMemory is how many plan entries a spool keeps in memory
-// before it writes the rest to a temporary file: about 40 MB of service
+// before it writes the rest to a temporary file: about 50 MB of service
 // users.
-const DefaultSpoolInMemory = 150_000
+const DefaultSpoolInMemory = 1 << 17
 
 // spool holds plan entries in order: the first inMemory in memory, the
 // rest JSON-encoded in an unlinked temporary file (0600).

@@ -80,7 +80,7 @@ func (s *ServiceUserSpec) Validate() error {
 		if *s.DisplayName == "" {
 			v.Add("displayName", "must not be empty (leave it out to use the id)")
 		}
-		v.AddError("displayName", domain.CheckText("displayName", *s.DisplayName, domain.MaxNameLen))
+		v.AddError("displayName", domain.CheckText("displayName", *s.DisplayName, domain.MaxDisplayNameLen))
 	}
 	if s.Description != nil {
 		v.AddError("description", domain.CheckText("description", *s.Description, domain.MaxDescriptionLen))

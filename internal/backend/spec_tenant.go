@@ -114,7 +114,7 @@ func checkTenantName(v *domain.Validation, id, name string) {
 	case id == domain.SystemTenant && name != domain.SystemTenant:
 		v.Add("name", "the system tenant is reserved and cannot be renamed")
 	default:
-		v.AddError("name", domain.CheckText("name", name, domain.MaxNameLen))
+		v.AddError("name", domain.CheckText("name", name, domain.MaxDisplayNameLen))
 	}
 }
 

@@ -64,14 +64,14 @@ func putServiceUser(a *applyTx, spec backend.Spec, prepared any) (backend.Action
 	}
 	if !exists {
 		if pu != nil {
-			_, err := a.s.insertUser(a.ctx, a.tx, t, pu.user, pu.encoded)
+			_, err := a.s.insertUser(a.ctx, a.tx, t, pu.user, newUserOptions{encoded: pu.encoded})
 			return backend.ActionCreate, err
 		}
 		u, err := newServiceUser(spec)
 		if err != nil {
 			return "", err
 		}
-		_, err = a.s.insertUser(a.ctx, a.tx, t, u, nil)
+		_, err = a.s.insertUser(a.ctx, a.tx, t, u, newUserOptions{})
 		return backend.ActionCreate, err
 	}
 	base := backend.ServiceUserSpecOf(cur)

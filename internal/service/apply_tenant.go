@@ -61,6 +61,9 @@ func deleteTenantByApply(a *applyTx, ref backend.Ref) (backend.Action, error) {
 	if err := a.tx.DeleteTenant(ref.ID); err != nil {
 		return "", err
 	}
+	if _, err := authzChanged(a.tx); err != nil {
+		return "", err
+	}
 	delete(a.tenants, ref.ID)
 	return backend.ActionDelete, a.s.audit(a.ctx, a.tx, domain.SystemTenant, "tenant:delete", tenantResource(ref.ID))
 }

@@ -2,10 +2,12 @@ package service
 
 import (
 	"context"
+	"net/netip"
 	"strings"
 	"time"
 
 	"github.com/keyward/keyward/internal/backend"
+	"github.com/keyward/keyward/internal/cidr"
 	"github.com/keyward/keyward/internal/domain"
 	"github.com/keyward/keyward/internal/store/boltstore"
 )
@@ -37,7 +39,7 @@ type userFields struct {
 
 func (f userFields) validate(v *domain.Validation) (email string) {
 	if f.displayName != nil {
-		v.AddError("displayName", domain.CheckText("displayName", *f.displayName, domain.MaxNameLen))
+		v.AddError("displayName", domain.CheckText("displayName", *f.displayName, domain.MaxDisplayNameLen))
 	}
 	if f.description != nil {
 		v.AddError("description", domain.CheckText("description", *f.description, domain.MaxDescriptionLen))
@@ -67,11 +69,31 @@ func (s *Service) CreateServiceUser(ctx context.Context, tenant string, in backe
 		in.DisplayName = in.ID
 	}
 	email := userFields{&in.DisplayName, &in.Email, &in.Description}.validate(&v)
+	cidrs, err := cidr.ParseList("cidrAllowList", in.CIDRAllowList)
+	v.AddError("cidrAllowList", err)
+	var spec keySpec
+	var material keyMaterial
+	switch {
+	case in.NoKey && in.Key != nil:
+		v.Add("key", "cannot be given with noKey")
+	case !in.NoKey:
+		keyIn := backend.GenerateKeyInput{}
+		if in.Key != nil {
+			keyIn = *in.Key
+		}
+		spec, err = parseKeySpec("key.", keyIn)
+		v.AddError("key", err)
+	}
 	if err := v.Err(); err != nil {
 		return backend.CreateServiceUserResult{}, err
 	}
+	if !in.NoKey {
+		if material, err = newKeyMaterial(); err != nil {
+			return backend.CreateServiceUserResult{}, err
+		}
+	}
 	var out backend.CreateServiceUserResult
-	err := s.update(func(tx *boltstore.Tx) error {
+	err = s.update(func(tx *boltstore.Tx) error {
 		t, err := requireTenant(tx, tenant)
 		if err != nil {
 			return err
@@ -85,59 +107,93 @@ func (s *Service) CreateServiceUser(ctx context.Context, tenant string, in backe
 			}
 			return domain.Conflict("service user %q already exists in tenant %q", in.ID, tenant)
 		}
-		u := domain.ServiceUser{ID: in.ID, Tenant: tenant, DisplayName: in.DisplayName, Description: in.Description, Status: domain.UserActive}
+		u := domain.ServiceUser{
+			ID: in.ID, Tenant: tenant, DisplayName: in.DisplayName, Description: in.Description,
+			Status: domain.UserActive, CIDRAllowList: cidr.Format(cidrs),
+		}
 		if email != "" {
 			u.Email = &email
 		}
-		if u, err = s.insertUser(ctx, tx, t, u, nil); err != nil {
+		if u, err = s.insertUser(ctx, tx, t, u, newUserOptions{policies: in.Policies, groups: in.Groups}); err != nil {
 			return err
 		}
 		out.ServiceUser, out.Created = u, true
+		if !in.NoKey {
+			key, err := s.generateKeyTx(ctx, tx, t, u, spec, material)
+			if err != nil {
+				return err
+			}
+			out.AccessKey = &key
+			out.ServiceUser.AccessKeys = []domain.AccessKey{key.AccessKey}
+		}
+		out.AllowedKeyTypes, err = s.allowedKeyTypes(tx, u)
 		out.ServiceUser.Normalize()
-		return nil
+		return err
 	})
 	return out, err
 }
 
-// encodedUser is a new user's record and audit event, encoded ahead of
-// the transaction (bulk apply does so on another goroutine).
+// newUserOptions are what insertUser adds to a new user: its first
+// policies and groups, and — from bulk apply, which encodes ahead of the
+// transaction — the user's record and audit event already encoded.
+type newUserOptions struct {
+	policies, groups []string
+	encoded          *encodedUser
+}
+
+// encodedUser is a new user's record and creation event, encoded ahead.
 type encodedUser struct {
 	record boltstore.EncodedUser
 	event  boltstore.EncodedAudit
 }
 
 // insertUser stores a new, validated user of tenant t with its e-mail index
-// entry and audit event, and returns it with its creation fields set. It
-// enforces the tenant's requireEmail and e-mail uniqueness. With enc, u
-// already has its creation fields and is stored as encoded.
-func (s *Service) insertUser(ctx context.Context, tx *boltstore.Tx, t domain.Tenant, u domain.ServiceUser, enc *encodedUser) (domain.ServiceUser, error) {
+// entry, memberships and audit events, and returns it with its creation
+// fields set. It enforces the tenant's requireEmail and requireGroup,
+// e-mail uniqueness, and that the policies and groups exist. With
+// opts.encoded, u already has its creation fields and is stored as encoded.
+func (s *Service) insertUser(ctx context.Context, tx *boltstore.Tx, t domain.Tenant, u domain.ServiceUser, opts newUserOptions) (domain.ServiceUser, error) {
 	if u.Email == nil && t.Settings.RequireEmail {
 		return u, domain.Invalid("email", "is required in tenant %q (setting requireEmail)", t.ID)
 	}
-	if enc == nil {
+	if opts.encoded == nil {
 		now := s.clock()
 		u.CreatedAt, u.CreatedBy, u.UpdatedAt = now, s.actorOf(ctx), now
+	}
+	if err := setInitialMemberships(tx, t, &u, opts.policies, opts.groups); err != nil {
+		return u, err
+	}
+	if len(u.Policies)+len(u.Groups) > 0 {
+		opts.encoded = nil // encoded without them
 	}
 	if u.Email != nil {
 		if err := claimEmail(tx, t.ID, u.ID, *u.Email); err != nil {
 			return u, err
 		}
 	}
-	if enc != nil {
-		if err := tx.PutEncodedUser(enc.record); err != nil {
+	if opts.encoded != nil {
+		if err := tx.PutEncodedUser(opts.encoded.record); err != nil {
 			return u, err
 		}
-		return u, tx.AppendEncodedAudit(enc.event)
+		if err := tx.AppendEncodedAudit(opts.encoded.event); err != nil {
+			return u, err
+		}
+	} else {
+		if err := tx.PutUser(u); err != nil {
+			return u, err
+		}
+		if err := s.audit(ctx, tx, t.ID, "serviceuser:create", userResource(t.ID, u.ID)); err != nil {
+			return u, err
+		}
 	}
-	if err := tx.PutUser(u); err != nil {
-		return u, err
-	}
-	return u, s.audit(ctx, tx, t.ID, "serviceuser:create", userResource(t.ID, u.ID))
+	return u, s.auditInitialMemberships(ctx, tx, u)
 }
 
-// encodeNewUser encodes u, created at now by actor, with its audit event.
+// encodeNewUser encodes u, created at now by actor without policies or
+// groups, with its creation event.
 func encodeNewUser(u *domain.ServiceUser, now time.Time, actor string) (*encodedUser, error) {
 	u.CreatedAt, u.CreatedBy, u.UpdatedAt = now, actor, now
+	u.Policies, u.Groups = []string{}, []string{} // as insertUser leaves them
 	record, err := boltstore.EncodeUser(*u)
 	if err != nil {
 		return nil, err
@@ -214,9 +270,15 @@ func (s *Service) withKeys(tx *boltstore.Tx, u domain.ServiceUser) (domain.Servi
 	now := s.clock()
 	u.AccessKeys = []domain.AccessKey{}
 	err := tx.ForEachKeyOfUser(u.Tenant, u.ID, func(k boltstore.KeyRecord) error {
-		u.AccessKeys = append(u.AccessKeys, maskedKey(k, now))
+		if !keyGone(k, now) {
+			u.AccessKeys = append(u.AccessKeys, maskedKey(k, now))
+		}
 		return nil
 	})
+	if err != nil {
+		return u, err
+	}
+	u.AllowedKeyTypes, err = s.allowedKeyTypes(tx, u)
 	u.Normalize()
 	return u, err
 }
@@ -227,6 +289,12 @@ func (s *Service) UpdateServiceUser(ctx context.Context, tenant, id string, in b
 	email := userFields{in.DisplayName, in.Email, in.Description}.validate(&v)
 	if in.DisplayName != nil && *in.DisplayName == "" {
 		v.Add("displayName", "must not be empty")
+	}
+	var cidrs []netip.Prefix
+	if in.CIDRAllowList != nil {
+		var err error
+		cidrs, err = cidr.ParseList("cidrAllowList", *in.CIDRAllowList)
+		v.AddError("cidrAllowList", err)
 	}
 	if err := v.Err(); err != nil {
 		return domain.ServiceUser{}, err
@@ -246,6 +314,9 @@ func (s *Service) UpdateServiceUser(ctx context.Context, tenant, id string, in b
 		}
 		if in.Description != nil {
 			u.Description = *in.Description
+		}
+		if in.CIDRAllowList != nil {
+			u.CIDRAllowList = cidr.Format(cidrs)
 		}
 		if in.Email != nil {
 			if err := setUserEmail(tx, t, &u, email); err != nil {
@@ -324,10 +395,12 @@ func (s *Service) DeleteServiceUser(ctx context.Context, tenant, id string) erro
 	})
 }
 
-// removeUser deletes u with its keys and e-mail index entry, audited.
+// removeUser deletes u with its keys and e-mail index entry, removes it as
+// an owner of other users, and audits the deletion.
 func (s *Service) removeUser(ctx context.Context, tx *boltstore.Tx, u domain.ServiceUser) error {
+	tenant, id := u.Tenant, u.ID
 	var keys []boltstore.KeyRecord
-	if err := tx.ForEachKeyOfUser(u.Tenant, u.ID, func(k boltstore.KeyRecord) error {
+	if err := tx.ForEachKeyOfUser(tenant, id, func(k boltstore.KeyRecord) error {
 		keys = append(keys, k)
 		return nil
 	}); err != nil {
@@ -339,12 +412,18 @@ func (s *Service) removeUser(ctx context.Context, tx *boltstore.Tx, u domain.Ser
 		}
 	}
 	if u.Email != nil {
-		if err := tx.DeleteEmail(u.Tenant, *u.Email); err != nil {
+		if err := tx.DeleteEmail(tenant, *u.Email); err != nil {
 			return err
 		}
 	}
-	if err := tx.DeleteUser(u.Tenant, u.ID); err != nil {
+	if err := tx.DeleteUser(tenant, id); err != nil {
 		return err
 	}
-	return s.audit(ctx, tx, u.Tenant, "serviceuser:delete", userResource(u.Tenant, u.ID))
+	if err := s.removeOwnerEverywhere(tx, tenant, id); err != nil {
+		return err
+	}
+	if _, err := authzChanged(tx); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, tenant, "serviceuser:delete", userResource(tenant, id))
 }

@@ -34,7 +34,7 @@ func (s *Service) CreateTenant(ctx context.Context, in backend.CreateTenantInput
 	if in.Name == "" {
 		in.Name = in.ID
 	}
-	v.AddError("name", domain.CheckText("name", in.Name, domain.MaxNameLen))
+	v.AddError("name", domain.CheckText("name", in.Name, domain.MaxDisplayNameLen))
 	settings, err := in.Settings.Apply(domain.DefaultSettings())
 	v.AddError("settings", err)
 	if err := v.Err(); err != nil {
@@ -109,7 +109,7 @@ func (s *Service) GetTenant(ctx context.Context, id string) (domain.Tenant, erro
 // UpdateTenant implements backend.Tenants.
 func (s *Service) UpdateTenant(ctx context.Context, id string, in backend.UpdateTenantInput) (domain.Tenant, error) {
 	if in.Name != nil {
-		if err := domain.CheckText("name", *in.Name, domain.MaxNameLen); err != nil {
+		if err := domain.CheckText("name", *in.Name, domain.MaxDisplayNameLen); err != nil {
 			return domain.Tenant{}, err
 		}
 		if *in.Name == "" {
@@ -151,6 +151,9 @@ func (s *Service) DeleteTenant(ctx context.Context, id string, opts backend.Dele
 				WithHint("pass --force to delete the tenant and everything in it")
 		}
 		if err := tx.DeleteTenant(id); err != nil {
+			return err
+		}
+		if _, err := authzChanged(tx); err != nil {
 			return err
 		}
 		// Recorded in the system tenant's log, which outlives the deleted tenant.

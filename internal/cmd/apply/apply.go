@@ -18,6 +18,10 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// bulkInputBytes is the input size (about 6,000 objects) from which the
+// database is opened for bulk writes.
+const bulkInputBytes = 1 << 20
+
 // remoteChunkBytes keeps each chunk sent to a server well under its 1 MiB
 // request body limit.
 const remoteChunkBytes = 768 << 10
@@ -112,7 +116,9 @@ func applyRun(ctx context.Context, opts *Options) error {
 	if opts.DryRun {
 		mode = cmdutil.ReadOnly
 	}
-	f.Bulk = true
+	// A large input grows the file fast: map it for bulk writes (the file
+	// then grows in 16 MB steps, which a small one need not).
+	f.Bulk = sourceSize(src) > bulkInputBytes
 	b, err := f.Backend(ctx, mode)
 	if err != nil {
 		return err

@@ -17,6 +17,10 @@ import (
 	"github.com/keyward/keyward/internal/cmd/completion"
 	dbcmd "github.com/keyward/keyward/internal/cmd/db"
 	"github.com/keyward/keyward/internal/cmd/export"
+	"github.com/keyward/keyward/internal/cmd/group"
+	"github.com/keyward/keyward/internal/cmd/key"
+	"github.com/keyward/keyward/internal/cmd/keytype"
+	"github.com/keyward/keyward/internal/cmd/policy"
 	"github.com/keyward/keyward/internal/cmd/profile"
 	"github.com/keyward/keyward/internal/cmd/serviceuser"
 	"github.com/keyward/keyward/internal/cmd/tenant"
@@ -71,6 +75,10 @@ or, with a remote profile, against a keyward server.`,
 	cmd.AddCommand(
 		tenant.NewCmdTenant(f),
 		serviceuser.NewCmdServiceUser(f),
+		keytype.NewCmdKeyType(f),
+		policy.NewCmdPolicy(f),
+		group.NewCmdGroup(f),
+		key.NewCmdKey(f),
 		audit.NewCmdAudit(f),
 		applycmd.NewCmdApply(f, nil),
 		export.NewCmdExport(f, nil),
@@ -164,7 +172,10 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		return cmdutil.ExitInterrupted
 	}
 	err = classifyCobraError(err)
-	printError(f, err)
+	var reported *cmdutil.ReportedError
+	if !errors.As(err, &reported) {
+		printError(f, err)
+	}
 	return cmdutil.ExitCode(err)
 }
 

@@ -33,6 +33,7 @@ func (tx *Tx) PutEncodedUser(e EncodedUser) error {
 	if err != nil {
 		return err
 	}
+	tx.userChanged(e.tenant, e.id)
 	return b.Put([]byte(e.id), e.raw)
 }
 

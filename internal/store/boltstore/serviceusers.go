@@ -32,6 +32,7 @@ func (tx *Tx) DeleteUser(tenant, id string) error {
 	if err != nil || b == nil {
 		return err
 	}
+	tx.userChanged(tenant, id)
 	return b.Delete([]byte(id))
 }
 

@@ -13,6 +13,7 @@ import (
 type Tx struct {
 	tx       *bolt.Tx
 	writable bool
+	changes  *Changes
 	fill     float64 // FillPercent of the tenant buckets written; 0: bbolt's
 }
 
