@@ -63,7 +63,7 @@ func bodyError(err error) error {
 	case errors.As(err, &typeErr) && typeErr.Field != "":
 		return domain.Invalid(typeErr.Field, "must be %s, not %s", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
 	case errors.As(err, &typeErr):
-		return domain.Invalid("body", "must be a JSON object, not %s", typeErr.Value)
+		return domain.Invalid("body", "must be %s, not %s", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
 	case errors.As(err, &syntaxErr):
 		return domain.Invalid("body", "is not valid JSON (at byte %d)", syntaxErr.Offset)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):

@@ -89,6 +89,9 @@ var routeTable = []route{
 	{method: "DELETE", pattern: "/v1/tenants/{tenant}/serviceusers/{id}/owners/{owner}", actions: []string{"owner:remove"}, api: (*Server).removeOwner},
 
 	{method: "GET", pattern: "/v1/tenants/{tenant}/audit", actions: []string{"audit:read"}, api: (*Server).listAudit},
+
+	{method: "POST", pattern: "/v1/changes", actions: []string{"tenant:create", "tenant:update", "tenant:delete", "serviceuser:create", "serviceuser:update", "serviceuser:delete", "serviceuser:enable", "serviceuser:disable"}, api: (*Server).applyChanges},
+	{method: "GET", pattern: "/v1/db/backup", actions: []string{"db:backup"}, api: (*Server).backupDatabase},
 }
 
 // routes builds the request router from routeTable.
