@@ -15,6 +15,8 @@ import (
 
 	"github.com/keyward/keyward/internal/backend"
 	"github.com/keyward/keyward/internal/config"
+	"github.com/keyward/keyward/internal/credentials"
+	"github.com/keyward/keyward/internal/credstore"
 	"github.com/keyward/keyward/internal/domain"
 	"github.com/keyward/keyward/internal/iostreams"
 	"github.com/keyward/keyward/internal/output"
@@ -54,8 +56,12 @@ type Factory struct {
 	// LockTimeout bounds the wait for the database lock (default 1 s;
 	// shell completion uses ~100 ms).
 	LockTimeout time.Duration
-	// NewRemote makes the backend of a remote profile.
+	// NewRemote makes the backend of a remote profile. It authenticates with
+	// f.TokenSource(ctx).
 	NewRemote func(ctx context.Context, f *Factory, s *Settings) (backend.Backend, error)
+	// Keyring is the OS keyring holding remote profiles' secrets and tokens;
+	// nil means credstore.NewKeyring() (tests inject one).
+	Keyring credstore.Store
 
 	viper *viper.Viper
 	flags *pflag.FlagSet
@@ -64,6 +70,8 @@ type Factory struct {
 	settings *Settings
 	err      error
 	backends []backend.Backend
+
+	tokenSource *credentials.Source
 }
 
 // Settings are the resolved global settings: flag > env > profile > default.

@@ -15,6 +15,7 @@ import (
 	"github.com/keyward/keyward/internal/cmd/profile"
 	"github.com/keyward/keyward/internal/cmd/serviceuser"
 	"github.com/keyward/keyward/internal/cmd/tenant"
+	tokencmd "github.com/keyward/keyward/internal/cmd/token"
 	versioncmd "github.com/keyward/keyward/internal/cmd/version"
 	"github.com/keyward/keyward/internal/cmdutil"
 	"github.com/keyward/keyward/internal/config"
@@ -65,6 +66,7 @@ or, with a remote profile, against a keyward server.`,
 		serviceuser.NewCmdServiceUser(f),
 		audit.NewCmdAudit(f),
 		profile.NewCmdProfile(f),
+		tokencmd.NewCmdToken(f),
 		versioncmd.NewCmdVersion(f),
 	)
 	cmd.SetUsageTemplate(cmd.UsageTemplate() + "\n" + cmdutil.ExitCodesHelp + "\n")

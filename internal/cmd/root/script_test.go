@@ -88,6 +88,7 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 				"DB":                      filepath.Join(work, "home", "data", "keyward", "keyward.db"),
 				"KEYWARD_TEST_CLOCK_FILE": filepath.Join(work, "clock"),
 				"USER":                    "tester",
+				"UNIQ":                    uniqueName(),
 			} {
 				env.Setenv(k, v)
 			}
@@ -99,10 +100,13 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 			}
 			return os.WriteFile(filepath.Join(work, "clock"), []byte("2026-11-23T12:00:00Z\n"), 0o600)
 		},
+		Condition: scriptCondition,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"clock":    cmdClock,
-			"waitfile": cmdWaitFile,
-			"fmode":    cmdFileMode,
+			"clock":       cmdClock,
+			"waitfile":    cmdWaitFile,
+			"fmode":       cmdFileMode,
+			"tokenserver": cmdTokenServer,
+			"silentbus":   cmdSilentBus,
 		},
 	}
 }
