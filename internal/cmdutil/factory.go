@@ -115,15 +115,11 @@ func (f *Factory) Settings() (*Settings, error) {
 func (f *Factory) resolve() (*Settings, error) {
 	v := f.viper
 	s := &Settings{}
-	s.ConfigPath = v.GetString(KeyConfig)
-	if s.ConfigPath == "" || s.ConfigPath == config.ConfigPathDoc {
-		s.ConfigPath = config.DefaultConfigPath(os.Getenv)
-	}
-	cfg, err := config.Load(v, s.ConfigPath)
+	path, cfg, err := f.ConfigFile()
 	if err != nil {
 		return nil, err
 	}
-	s.Config = cfg
+	s.ConfigPath, s.Config = path, cfg
 	s.ProfileName = v.GetString(KeyProfile)
 	if s.ProfileName == "" {
 		s.ProfileName = cfg.CurrentProfile
@@ -152,6 +148,17 @@ func (f *Factory) resolve() (*Settings, error) {
 	}
 	s.Yes, _ = f.flags.GetBool("yes")
 	return s, nil
+}
+
+// ConfigFile reads the config file (--config, KEYWARD_CONFIG or the
+// default path) without resolving a profile. A missing file is empty.
+func (f *Factory) ConfigFile() (path string, cfg *config.File, err error) {
+	path = f.viper.GetString(KeyConfig)
+	if path == "" || path == config.ConfigPathDoc {
+		path = config.DefaultConfigPath(os.Getenv)
+	}
+	cfg, err = config.Load(f.viper, path)
+	return path, cfg, err
 }
 
 // OutputOptions resolves the output flags (and KEYWARD_OUTPUT,
@@ -223,7 +230,13 @@ func (f *Factory) Local(mode Mode) (*service.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return service.New(db, service.Options{Now: f.Now, Actor: LocalActor()}), nil
+	opts := service.Options{Now: f.Now}
+	if mode == ReadWrite {
+		// Only writes are audited; looking up the OS user costs a read of
+		// the user database (or an NSS call) that reads can skip.
+		opts.Actor = LocalActor()
+	}
+	return service.New(db, opts), nil
 }
 
 // Close closes every backend handed out.

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 
 	"github.com/keyward/keyward/internal/domain"
@@ -35,12 +34,16 @@ type Profile struct {
 // IsRemote reports whether the profile talks to a server.
 func (p *Profile) IsRemote() bool { return p.Server != "" }
 
-var profileName = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,62}$`)
-
-// CheckProfileName validates a profile name: lower case (viper folds keys to
-// lower case, so names differing in case would collide).
+// CheckProfileName validates a profile name, `[a-z0-9][a-z0-9_.-]{0,62}`:
+// lower case (viper folds keys to lower case, so names differing in case
+// would collide).
 func CheckProfileName(name string) error {
-	if !profileName.MatchString(name) {
+	ok := name != "" && len(name) <= 63
+	for i := 0; ok && i < len(name); i++ {
+		c := name[i]
+		ok = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || i > 0 && (c == '_' || c == '.' || c == '-')
+	}
+	if !ok {
 		return domain.Invalid("name", "%q is not a profile name; use lower-case letters, digits, '-', '_' and '.'", name)
 	}
 	return nil

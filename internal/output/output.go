@@ -188,22 +188,42 @@ func blockStyle(n *yaml.Node) {
 	}
 }
 
-// needsQuotes reports whether a string would read back as another type.
+// needsQuotes reports whether a string would read back as another type, in
+// YAML 1.2 or (like yaml.v3 quotes Go strings) as a YAML 1.1 boolean.
 func needsQuotes(s string) bool {
 	var v any
 	if err := yaml.Unmarshal([]byte(s), &v); err != nil {
 		return true
 	}
 	_, isString := v.(string)
-	return !isString || s == "" || strings.ContainsAny(s, ":#\n") || strings.TrimSpace(s) != s
+	return !isString || s == "" || isYAML11Bool(s) || strings.ContainsAny(s, ":#\n") || strings.TrimSpace(s) != s
 }
 
+// isYAML11Bool reports whether YAML 1.1 readers (PyYAML, older tools) take
+// s for a boolean.
+func isYAML11Bool(s string) bool {
+	switch s {
+	case "y", "Y", "yes", "Yes", "YES", "on", "On", "ON",
+		"n", "N", "no", "No", "NO", "off", "Off", "OFF":
+		return true
+	}
+	return false
+}
+
+// tsvCellCleaner keeps a cell on its line and in its column.
+var tsvCellCleaner = strings.NewReplacer("\t", " ", "\n", " ", "\r", " ")
+
+// writeTSV writes one tab-separated line. Cells rarely hold a tab or a line
+// break, so the common case writes them as they are.
 func writeTSV(w io.StringWriter, cells []string) {
 	for i, c := range cells {
 		if i > 0 {
 			w.WriteString("\t")
 		}
-		w.WriteString(strings.NewReplacer("\t", " ", "\n", " ").Replace(c))
+		if strings.ContainsAny(c, "\t\n\r") {
+			c = tsvCellCleaner.Replace(c)
+		}
+		w.WriteString(c)
 	}
 	w.WriteString("\n")
 }

@@ -29,6 +29,8 @@ type Service struct {
 	db    *boltstore.DB
 	now   func() time.Time
 	actor string
+	// batch, when set, is the one write transaction every call joins (Batch).
+	batch *batchTx
 }
 
 var _ backend.Backend = (*Service)(nil)
@@ -70,11 +72,19 @@ func (s *Service) actorOf(ctx context.Context) string {
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Second) }
 
 // view runs fn in a read transaction.
-func (s *Service) view(fn func(tx *boltstore.Tx) error) error { return s.db.View(fn) }
+func (s *Service) view(fn func(tx *boltstore.Tx) error) error {
+	if s.batch != nil {
+		return s.batch.run(fn)
+	}
+	return s.db.View(fn)
+}
 
 // update runs fn in a write transaction after making sure the database is
 // initialised; fn's writes and audit events commit together or not at all.
 func (s *Service) update(fn func(tx *boltstore.Tx) error) error {
+	if s.batch != nil {
+		return s.batch.run(fn)
+	}
 	return s.db.Update(func(tx *boltstore.Tx) error {
 		if !tx.Initialized() {
 			if err := s.bootstrap(tx); err != nil {

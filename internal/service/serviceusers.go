@@ -127,13 +127,18 @@ func (s *Service) ListServiceUsers(ctx context.Context, tenant string, f backend
 		if _, err := requireTenant(tx, tenant); err != nil {
 			return err
 		}
-		return tx.ForEachUser(tenant, func(u domain.ServiceUser) error {
+		all, err := tx.Users(tenant)
+		if err != nil || len(all) == 0 {
+			return err
+		}
+		out = all[:0] // filter in place: thousands of users, one allocation
+		for _, u := range all {
 			if (f.Status == "" || u.Status == f.Status) && matchesSearch(u, search) {
 				u.Normalize()
 				out = append(out, u)
 			}
-			return nil
-		})
+		}
+		return nil
 	})
 	return out, err
 }

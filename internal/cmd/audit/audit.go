@@ -56,6 +56,7 @@ func newCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) err
 	cmd.Flags().StringVar(&opts.Filter.Action, "action", "", "only this action; a trailing * matches a prefix (key:*)")
 	cmd.Flags().StringVar(&opts.Filter.Target, "target", "", "only this target resource; a trailing * matches a prefix")
 	cmd.Flags().IntVar(&opts.Filter.Limit, "limit", 0, "at most this many events (0: all)")
+	_ = cmd.RegisterFlagCompletionFunc("action", cmdutil.CompleteActions)
 	return cmd
 }
 

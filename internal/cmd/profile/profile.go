@@ -31,6 +31,14 @@ stored credentials of any remote profile.`,
   keyward profile list`,
 	}
 	cmd.AddCommand(newCmdAdd(f), newCmdList(f), newCmdUse(f), newCmdShow(f), newCmdRemove(f), newCmdLogin(f))
+	cmdutil.SetArgsCompletion(cmd, map[string]cobra.CompletionFunc{
+		"add":    cmdutil.CompleteArgs(cmdutil.CompleteProfiles(f)), // replaces an existing one
+		"list":   cobra.NoFileCompletions,
+		"use":    cmdutil.CompleteArgs(cmdutil.CompleteProfiles(f)),
+		"show":   cmdutil.CompleteArgs(cmdutil.CompleteProfiles(f)),
+		"remove": cmdutil.CompleteArgs(cmdutil.CompleteProfiles(f)),
+		"login":  cmdutil.CompleteArgs(cmdutil.CompleteProfiles(f)),
+	})
 	return cmd
 }
 

@@ -28,6 +28,15 @@ denied by permission policies, inside one tenant.`,
 		newCmdSetStatus(f, domain.UserDisabled, nil), newCmdSetStatus(f, domain.UserActive, nil),
 		newCmdDelete(f, nil),
 	)
+	cmdutil.SetArgsCompletion(cmd, map[string]cobra.CompletionFunc{
+		"create":  cobra.NoFileCompletions,
+		"list":    cobra.NoFileCompletions,
+		"show":    cmdutil.CompleteArgs(cmdutil.CompleteServiceUsers(f)),
+		"update":  cmdutil.CompleteArgs(cmdutil.CompleteServiceUsers(f)),
+		"disable": cmdutil.CompleteArgs(cmdutil.CompleteServiceUsersWithStatus(f, domain.UserActive)),
+		"enable":  cmdutil.CompleteArgs(cmdutil.CompleteServiceUsersWithStatus(f, domain.UserDisabled)),
+		"delete":  cmdutil.CompleteArgs(cmdutil.CompleteServiceUsers(f)),
+	})
 	return cmd
 }
 

@@ -25,6 +25,13 @@ act in every tenant.`,
   keyward tenant list`,
 	}
 	cmd.AddCommand(newCmdCreate(f, nil), newCmdList(f, nil), newCmdShow(f, nil), newCmdUpdate(f, nil), newCmdDelete(f, nil))
+	cmdutil.SetArgsCompletion(cmd, map[string]cobra.CompletionFunc{
+		"create": cobra.NoFileCompletions,
+		"list":   cobra.NoFileCompletions,
+		"show":   cmdutil.CompleteArgs(cmdutil.CompleteTenants(f)),
+		"update": cmdutil.CompleteArgs(cmdutil.CompleteTenants(f)),
+		"delete": cmdutil.CompleteArgs(cmdutil.CompleteTenants(f)),
+	})
 	return cmd
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/keyward/keyward/internal/domain"
@@ -26,49 +27,63 @@ type Options struct {
 
 // DB is an open keyward database.
 type DB struct {
-	bolt *bolt.DB // nil when opened read-only on a missing file
+	mu   sync.Mutex // guards bolt while a missing file is created on first write
+	bolt *bolt.DB   // nil while the file does not exist
 	path string
+	opts Options
 }
 
 // ErrLockedMessage is what a user sees when another process holds the file.
 const ErrLockedMessage = "database is in use by another process (is `keyward serve` running? use a remote profile)"
 
-// Open opens (read-write: creating, with its directory, as needed) the
-// database at path. The file is 0600 and a created directory 0700 whatever
-// the umask. A lock held by another process past the timeout gives a
-// domain.CodeBusy error; a schema newer than SchemaVersion gives an error
-// saying so.
+// Open opens the database at path. A missing file is not an error: reads see
+// an empty database, and (read-write) the first Update creates the file and
+// its directory, so input refused before any write leaves nothing behind.
+// The file is 0600 and a created directory 0700 whatever the umask. A lock
+// held by another process past the timeout gives a domain.CodeBusy error; a
+// schema newer than SchemaVersion gives an error saying so.
 func Open(path string, opts Options) (*DB, error) {
 	if opts.Timeout == 0 {
 		opts.Timeout = time.Second
 	}
-	if opts.ReadOnly {
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return &DB{path: path}, nil
-		}
-	} else if err := makeDir(filepath.Dir(path)); err != nil {
+	db := &DB{path: path, opts: opts}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return db, nil
+	}
+	if err := db.open(); err != nil {
 		return nil, err
+	}
+	return db, nil
+}
+
+// open opens (read-write: creating, with its directory) the file.
+func (db *DB) open() error {
+	path, opts := db.path, db.opts
+	if !opts.ReadOnly {
+		if err := makeDir(filepath.Dir(path)); err != nil {
+			return err
+		}
 	}
 	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly})
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrTimeout) {
-			return nil, &domain.Error{Code: domain.CodeBusy, Message: ErrLockedMessage}
+			return &domain.Error{Code: domain.CodeBusy, Message: ErrLockedMessage}
 		}
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return fmt.Errorf("open database %s: %w", path, err)
 	}
 	if !opts.ReadOnly {
 		// bbolt creates with 0600 minus the umask; an existing file may be wider.
 		if err := os.Chmod(path, 0o600); err != nil {
 			b.Close()
-			return nil, err
+			return err
 		}
 	}
-	db := &DB{bolt: b, path: path}
-	if err := db.checkSchema(); err != nil {
+	if err := checkSchema(b, path); err != nil {
 		b.Close()
-		return nil, err
+		return err
 	}
-	return db, nil
+	db.bolt = b
+	return nil
 }
 
 func makeDir(dir string) error {
@@ -85,25 +100,31 @@ func makeDir(dir string) error {
 func (db *DB) Path() string { return db.path }
 
 // Bolt exposes the underlying handle for backup and consistency checks.
-// It is nil for a read-only open of a missing file.
-func (db *DB) Bolt() *bolt.DB { return db.bolt }
+// It is nil while the file does not exist.
+func (db *DB) Bolt() *bolt.DB {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return db.bolt
+}
 
 // Close releases the file and its lock.
 func (db *DB) Close() error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
 	if db.bolt == nil {
 		return nil
 	}
 	return db.bolt.Close()
 }
 
-func (db *DB) checkSchema() error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
+func checkSchema(b *bolt.DB, path string) error {
+	return b.View(func(tx *bolt.Tx) error {
 		v, err := (&Tx{tx: tx}).schemaVersion()
 		if err != nil {
 			return err
 		}
 		if v > SchemaVersion {
-			return fmt.Errorf("database %s has schema version %d, newer than this keyward understands (%d); upgrade keyward", db.path, v, SchemaVersion)
+			return fmt.Errorf("database %s has schema version %d, newer than this keyward understands (%d); upgrade keyward", path, v, SchemaVersion)
 		}
 		return nil
 	})
@@ -112,20 +133,30 @@ func (db *DB) checkSchema() error {
 // View runs fn in a read-only transaction. On a missing file fn sees an
 // empty, uninitialised database.
 func (db *DB) View(fn func(*Tx) error) error {
-	if db.bolt == nil {
+	b := db.Bolt()
+	if b == nil {
 		return fn(&Tx{})
 	}
-	return db.bolt.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+	return b.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
 }
 
 // Update runs fn in a read-write transaction: everything fn writes commits
 // together, or nothing does when fn returns an error. The layout's buckets
 // exist before fn runs, and an older schema is migrated first.
 func (db *DB) Update(fn func(*Tx) error) error {
-	if db.bolt == nil {
+	if db.opts.ReadOnly {
 		return errors.New("database is open read-only")
 	}
-	return db.bolt.Update(func(btx *bolt.Tx) error {
+	db.mu.Lock()
+	if db.bolt == nil {
+		if err := db.open(); err != nil {
+			db.mu.Unlock()
+			return err
+		}
+	}
+	b := db.bolt
+	db.mu.Unlock()
+	return b.Update(func(btx *bolt.Tx) error {
 		tx := &Tx{tx: btx, writable: true}
 		if err := tx.migrate(); err != nil {
 			return err

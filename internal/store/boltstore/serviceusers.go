@@ -45,6 +45,16 @@ func (tx *Tx) ForEachUser(tenant string, fn func(domain.ServiceUser) error) erro
 	return forEachJSON(b, fn)
 }
 
+// Users returns every user of tenant in id order (none for a missing
+// tenant). AccessKeys and AllowedKeyTypes are empty, as for User.
+func (tx *Tx) Users(tenant string) ([]domain.ServiceUser, error) {
+	b, err := tx.tenantBucket(tenant, bucketUsers, false)
+	if err != nil {
+		return nil, err
+	}
+	return decodeAllJSON[domain.ServiceUser](b)
+}
+
 // UserCount returns the number of users in tenant.
 func (tx *Tx) UserCount(tenant string) int {
 	b, _ := tx.tenantBucket(tenant, bucketUsers, false)
