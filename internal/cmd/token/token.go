@@ -29,6 +29,11 @@ cached anywhere.`,
   keyward token revoke --yes`,
 	}
 	cmd.AddCommand(newCmdIssue(f, nil), newCmdShow(f, nil), newCmdInspect(f, nil), newCmdRevoke(f, nil), newCmdClear(f, nil))
+	// Arguments are tokens: nothing to offer, and never file names.
+	cmdutil.SetArgsCompletion(cmd, map[string]cobra.CompletionFunc{
+		"issue": cobra.NoFileCompletions, "show": cobra.NoFileCompletions, "inspect": cobra.NoFileCompletions,
+		"revoke": cobra.NoFileCompletions, "clear": cobra.NoFileCompletions,
+	})
 	return cmd
 }
 
