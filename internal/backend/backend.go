@@ -34,6 +34,11 @@ import (
 type Backend interface {
 	Tenants
 	ServiceUsers
+	Owners
+	Policies
+	Groups
+	KeyTypes
+	AccessKeys
 	Audit
 	// Close releases the database or connections; the Backend is unusable after.
 	Close() error
@@ -79,38 +84,54 @@ type DeleteTenantOptions struct {
 
 // ServiceUsers manages service users.
 type ServiceUsers interface {
-	// CreateServiceUser creates a user in tenant. An existing id is
-	// CodeConflict, or with IfNotExists the existing user unchanged and
-	// Created=false (no key is generated then).
+	// CreateServiceUser creates a user in tenant with its first access key
+	// (see CreateServiceUserInput). An existing id is CodeConflict, or with
+	// IfNotExists the existing user unchanged and Created=false (no key is
+	// generated then).
 	CreateServiceUser(ctx context.Context, tenant string, in CreateServiceUserInput) (CreateServiceUserResult, error)
 	// ListServiceUsers returns the users of tenant by id, filtered. Keys are
 	// not filled in (AccessKeys is empty); use GetServiceUser for them.
 	ListServiceUsers(ctx context.Context, tenant string, filter ListServiceUsersFilter) ([]domain.ServiceUser, error)
-	// GetServiceUser returns a user with its masked keys and allowed key types.
+	// GetServiceUser returns a user with its masked keys and allowed key
+	// types (the key types whose scope its own and its groups' policies
+	// cover; see authz.CheckKeyType).
 	GetServiceUser(ctx context.Context, tenant, id string) (domain.ServiceUser, error)
 	// UpdateServiceUser changes the fields given.
 	UpdateServiceUser(ctx context.Context, tenant, id string, in UpdateServiceUserInput) (domain.ServiceUser, error)
 	// SetServiceUserStatus enables or disables a user. A disabled user's keys
-	// and tokens stop working at once. Setting the current status again
+	// and tokens stop working at once (and work again when it is enabled). Setting the current status again
 	// changes and audits nothing.
 	SetServiceUserStatus(ctx context.Context, tenant, id string, status domain.UserStatus) (domain.ServiceUser, error)
-	// DeleteServiceUser deletes a user and its keys.
+	// DeleteServiceUser deletes a user and its keys, and removes it from the
+	// owners of other users.
 	DeleteServiceUser(ctx context.Context, tenant, id string) error
 }
 
 // CreateServiceUserInput describes a new service user. DisplayName defaults
-// to ID.
+// to ID. The user's first access key is generated in the same transaction,
+// from Key (nil: the tenant's defaults), unless NoKey is set; the user is
+// not created when the key is refused.
 type CreateServiceUserInput struct {
 	ID            string   `json:"id"`
 	DisplayName   string   `json:"displayName,omitempty"`
 	Email         string   `json:"email,omitempty"`
 	Description   string   `json:"description,omitempty"`
 	CIDRAllowList []string `json:"cidrAllowList,omitempty"`
-	IfNotExists   bool     `json:"ifNotExists,omitempty"`
+	// Policies are attached and Groups joined in the same transaction; an
+	// unknown one is CodeNotFound and creates nothing. With the tenant
+	// setting requireGroup, Groups must not be empty (CodeInvalid).
+	Policies    []string `json:"policies,omitempty"`
+	Groups      []string `json:"groups,omitempty"`
+	IfNotExists bool     `json:"ifNotExists,omitempty"`
+	// Key describes the first access key; nil takes the tenant's defaults.
+	Key *GenerateKeyInput `json:"key,omitempty"`
+	// NoKey creates the user without a key (AccessKey is null).
+	NoKey bool `json:"noKey,omitempty"`
 }
 
 // CreateServiceUserResult is the created (or, with IfNotExists, existing)
-// user, plus its first access key with the secret when one was generated.
+// user, plus its first access key with the secret when one was generated
+// (nil with NoKey, or when IfNotExists found the user).
 type CreateServiceUserResult struct {
 	domain.ServiceUser
 	AccessKey *domain.NewAccessKey `json:"accessKey"`
@@ -127,7 +148,8 @@ type ListServiceUsersFilter struct {
 }
 
 // UpdateServiceUserInput changes a user; nil fields stay as they are. An
-// empty Email removes the address (unless the tenant requires one).
+// empty Email removes the address (unless the tenant requires one); an
+// empty CIDRAllowList allows any address again.
 type UpdateServiceUserInput struct {
 	DisplayName   *string   `json:"displayName,omitempty"`
 	Email         *string   `json:"email,omitempty"`

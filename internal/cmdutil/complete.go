@@ -184,6 +184,82 @@ func CompleteServiceUsersWithStatus(f *Factory, status domain.UserStatus) cobra.
 	})
 }
 
+// CompletePolicies completes the names of the current tenant's policies,
+// managed and custom, described by their descriptions.
+func CompletePolicies(f *Factory) cobra.CompletionFunc {
+	return CompleteNames(f, func(ctx context.Context, b backend.Backend, tenant string) ([]cobra.Completion, error) {
+		ps, err := b.ListPolicies(ctx, tenant)
+		if err != nil {
+			return nil, err
+		}
+		names := make([]cobra.Completion, 0, len(ps))
+		for _, p := range ps {
+			names = append(names, describe(p.Name, p.Description))
+		}
+		return names, nil
+	})
+}
+
+// CompleteGroups completes the names of the current tenant's groups,
+// described by their descriptions.
+func CompleteGroups(f *Factory) cobra.CompletionFunc {
+	return CompleteNames(f, func(ctx context.Context, b backend.Backend, tenant string) ([]cobra.Completion, error) {
+		gs, err := b.ListGroups(ctx, tenant)
+		if err != nil {
+			return nil, err
+		}
+		names := make([]cobra.Completion, 0, len(gs))
+		for _, g := range gs {
+			names = append(names, describe(g.Name, g.Description))
+		}
+		return names, nil
+	})
+}
+
+// CompleteKeyTypes completes the names of the current tenant's key types,
+// described by their display names.
+func CompleteKeyTypes(f *Factory) cobra.CompletionFunc {
+	return CompleteNames(f, func(ctx context.Context, b backend.Backend, tenant string) ([]cobra.Completion, error) {
+		ks, err := b.ListKeyTypes(ctx, tenant)
+		if err != nil {
+			return nil, err
+		}
+		names := make([]cobra.Completion, 0, len(ks))
+		for _, k := range ks {
+			names = append(names, describe(k.Name, k.DisplayName))
+		}
+		return names, nil
+	})
+}
+
+// CompleteKeys completes access keys of the current tenant whose status is
+// one of statuses (none: any) as USER/NAME, described by the key id and
+// status; a word already starting with "kwk_" completes key ids instead.
+func CompleteKeys(f *Factory, statuses ...domain.KeyStatus) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		byID := strings.HasPrefix(toComplete, "kwk_")
+		return CompleteNames(f, func(ctx context.Context, b backend.Backend, tenant string) ([]cobra.Completion, error) {
+			keys, err := b.ListKeys(ctx, tenant, backend.ListKeysFilter{})
+			if err != nil {
+				return nil, err
+			}
+			names := make([]cobra.Completion, 0, len(keys))
+			for _, k := range keys {
+				if len(statuses) > 0 && !slices.Contains(statuses, k.Status) {
+					continue
+				}
+				ref := k.ServiceUser + "/" + k.Name
+				if byID {
+					names = append(names, describe(k.ID, ref+" "+string(k.Status)))
+				} else if k.RevokeAt == nil { // a rotated key has left its name
+					names = append(names, describe(ref, k.ID+" "+string(k.Status)))
+				}
+			}
+			return names, nil
+		})(cmd, args, toComplete)
+	}
+}
+
 // CompleteProfiles completes profile names from the config file, described
 // by their database or server; it never opens a database and works even
 // when the current profile is broken.

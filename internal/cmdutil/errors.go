@@ -58,3 +58,16 @@ func ExitCode(err error) int {
 func UsageErrorf(format string, args ...any) error {
 	return &domain.Error{Code: domain.CodeInvalid, Message: fmt.Sprintf(format, args...)}
 }
+
+// ReportedError is an outcome the command has already printed, such as
+// `policy check` answering deny: root exits with the code of the wrapped
+// error and prints nothing more.
+type ReportedError struct{ Err error }
+
+func (e *ReportedError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error, whose code decides the exit code.
+func (e *ReportedError) Unwrap() error { return e.Err }
+
+// Reported wraps err as already reported to the user.
+func Reported(err error) error { return &ReportedError{Err: err} }

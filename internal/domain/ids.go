@@ -66,3 +66,27 @@ func CheckText(field, s string, max int) error {
 	}
 	return nil
 }
+
+// MaxNameLen is the longest group or key type name.
+const MaxNameLen = 64
+
+// CheckName validates a group or key type name, which follows the rule of
+// policy names: `[A-Za-z0-9][A-Za-z0-9_.-]{0,63}`, case-sensitive (so
+// PROVISIONING_READONLY and team-a are both names). field names it in the
+// error ("name", "groups[0]").
+func CheckName(field, s string) error {
+	if s == "" {
+		return Invalid(field, "must not be empty")
+	}
+	if len(s) > MaxNameLen {
+		return Invalid(field, "%q is %d characters; the maximum is %d", s, len(s), MaxNameLen)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if !alnum && (i == 0 || c != '_' && c != '.' && c != '-') {
+			return Invalid(field, "%q may contain only letters, digits, '_', '.' and '-', and must start with a letter or digit", s)
+		}
+	}
+	return nil
+}

@@ -32,17 +32,26 @@ func (b *batchTx) run(fn func(tx *boltstore.Tx) error) error {
 // input) wrote nothing and leaves the batch as it was. The batch service is
 // valid only inside fn, in one goroutine, and must not be closed.
 func (s *Service) Batch(fn func(batch *Service) error) error {
-	return s.db.Update(func(tx *boltstore.Tx) error {
+	var changes *boltstore.Changes
+	err := s.db.Update(func(tx *boltstore.Tx) error {
 		if !tx.Initialized() {
 			if err := s.bootstrap(tx); err != nil {
 				return err
 			}
 		}
+		if err := s.deleteDueRevocations(tx); err != nil {
+			return err
+		}
 		inner := *s
 		inner.batch = &batchTx{tx: tx}
-		if err := fn(&inner); err != nil {
+		err := fn(&inner)
+		changes = tx.Changes()
+		if err != nil {
 			return err
 		}
 		return inner.batch.err
 	})
+	// As update does: the authentication cache forgets what the batch touched.
+	s.auth.drop(changes)
+	return err
 }

@@ -48,3 +48,13 @@ func TestConformance(t *testing.T) {
 		Advance: clock.Advance,
 	})
 }
+
+// openEmpty opens a fresh database file that nothing has written to.
+func openEmpty(t testing.TB) *boltstore.DB {
+	t.Helper()
+	db, err := boltstore.Open(filepath.Join(t.TempDir(), "empty.db"), boltstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}

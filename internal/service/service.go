@@ -24,13 +24,22 @@ type Options struct {
 	Actor string
 }
 
-// Service implements backend.Backend over a bbolt database.
+// Service implements backend.Backend over a bbolt database. It must be the
+// only writer of that database while it is open (bbolt's file lock makes
+// it so), because it caches authentication state (see authCache).
 type Service struct {
 	db    *boltstore.DB
 	now   func() time.Time
 	actor string
+	// authz caches compiled policies and principals (authzstate.go); a
+	// Batch shares its parent's.
+	authz *authzCache
 	// batch, when set, is the one write transaction every call joins (Batch).
 	batch *batchTx
+
+	// hashers and auth are shared by a Batch's service and its parent.
+	hashers *hasherCache
+	auth    *authCache
 }
 
 var _ backend.Backend = (*Service)(nil)
@@ -43,7 +52,7 @@ func New(db *boltstore.DB, opts Options) *Service {
 	if opts.Actor == "" {
 		opts.Actor = "local:unknown"
 	}
-	return &Service{db: db, now: opts.Now, actor: opts.Actor}
+	return &Service{db: db, now: opts.Now, actor: opts.Actor, authz: &authzCache{}, hashers: &hasherCache{}, auth: newAuthCache()}
 }
 
 // Close closes the database.
@@ -80,19 +89,29 @@ func (s *Service) view(fn func(tx *boltstore.Tx) error) error {
 }
 
 // update runs fn in a write transaction after making sure the database is
-// initialised; fn's writes and audit events commit together or not at all.
+// initialised and deleting rotated keys whose grace period is over; fn's
+// writes and audit events commit together or not at all. Afterwards the
+// authentication cache forgets whatever the transaction touched.
 func (s *Service) update(fn func(tx *boltstore.Tx) error) error {
 	if s.batch != nil {
 		return s.batch.run(fn)
 	}
-	return s.db.Update(func(tx *boltstore.Tx) error {
+	var changes *boltstore.Changes
+	err := s.db.Update(func(tx *boltstore.Tx) error {
 		if !tx.Initialized() {
 			if err := s.bootstrap(tx); err != nil {
 				return err
 			}
 		}
-		return fn(tx)
+		if err := s.deleteDueRevocations(tx); err != nil {
+			return err
+		}
+		err := fn(tx)
+		changes = tx.Changes()
+		return err
 	})
+	s.auth.drop(changes)
+	return err
 }
 
 // bootstrap fills a fresh database: the default and system tenants and the
@@ -125,7 +144,14 @@ var bootstrapHooks []func(*Service, *boltstore.Tx) error
 
 // audit records a successful mutation in tx.
 func (s *Service) audit(ctx context.Context, tx *boltstore.Tx, tenant, action, target string) error {
+	return s.auditDetail(ctx, tx, tenant, action, target, "")
+}
+
+// auditDetail is audit with a short, secret-free detail, e.g. the user a
+// policy was attached to.
+func (s *Service) auditDetail(ctx context.Context, tx *boltstore.Tx, tenant, action, target, detail string) error {
 	return tx.AppendAudit(&domain.AuditEvent{
-		Time: s.clock(), Actor: s.actorOf(ctx), Tenant: tenant, Action: action, Target: target, Outcome: domain.OutcomeSuccess,
+		Time: s.clock(), Actor: s.actorOf(ctx), Tenant: tenant, Action: action, Target: target,
+		Outcome: domain.OutcomeSuccess, Detail: detail,
 	})
 }

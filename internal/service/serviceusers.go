@@ -2,9 +2,11 @@ package service
 
 import (
 	"context"
+	"net/netip"
 	"strings"
 
 	"github.com/keyward/keyward/internal/backend"
+	"github.com/keyward/keyward/internal/cidr"
 	"github.com/keyward/keyward/internal/domain"
 	"github.com/keyward/keyward/internal/store/boltstore"
 )
@@ -66,11 +68,31 @@ func (s *Service) CreateServiceUser(ctx context.Context, tenant string, in backe
 		in.DisplayName = in.ID
 	}
 	email := userFields{&in.DisplayName, &in.Email, &in.Description}.validate(&v)
+	cidrs, err := cidr.ParseList("cidrAllowList", in.CIDRAllowList)
+	v.AddError("cidrAllowList", err)
+	var spec keySpec
+	var material keyMaterial
+	switch {
+	case in.NoKey && in.Key != nil:
+		v.Add("key", "cannot be given with noKey")
+	case !in.NoKey:
+		keyIn := backend.GenerateKeyInput{}
+		if in.Key != nil {
+			keyIn = *in.Key
+		}
+		spec, err = parseKeySpec("key.", keyIn)
+		v.AddError("key", err)
+	}
 	if err := v.Err(); err != nil {
 		return backend.CreateServiceUserResult{}, err
 	}
+	if !in.NoKey {
+		if material, err = newKeyMaterial(); err != nil {
+			return backend.CreateServiceUserResult{}, err
+		}
+	}
 	var out backend.CreateServiceUserResult
-	err := s.update(func(tx *boltstore.Tx) error {
+	err = s.update(func(tx *boltstore.Tx) error {
 		t, err := requireTenant(tx, tenant)
 		if err != nil {
 			return err
@@ -90,7 +112,11 @@ func (s *Service) CreateServiceUser(ctx context.Context, tenant string, in backe
 		now := s.clock()
 		u := domain.ServiceUser{
 			ID: in.ID, Tenant: tenant, DisplayName: in.DisplayName, Description: in.Description,
-			Status: domain.UserActive, CreatedAt: now, CreatedBy: s.actorOf(ctx), UpdatedAt: now,
+			Status: domain.UserActive, CIDRAllowList: cidr.Format(cidrs),
+			CreatedAt: now, CreatedBy: s.actorOf(ctx), UpdatedAt: now,
+		}
+		if err := setInitialMemberships(tx, t, &u, in.Policies, in.Groups); err != nil {
+			return err
 		}
 		if email != "" {
 			if err := claimEmail(tx, tenant, u.ID, email); err != nil {
@@ -104,9 +130,21 @@ func (s *Service) CreateServiceUser(ctx context.Context, tenant string, in backe
 		if err := s.audit(ctx, tx, tenant, "serviceuser:create", userResource(tenant, u.ID)); err != nil {
 			return err
 		}
+		if err := s.auditInitialMemberships(ctx, tx, u); err != nil {
+			return err
+		}
 		out.ServiceUser, out.Created = u, true
+		if !in.NoKey {
+			key, err := s.generateKeyTx(ctx, tx, t, u, spec, material)
+			if err != nil {
+				return err
+			}
+			out.AccessKey = &key
+			out.ServiceUser.AccessKeys = []domain.AccessKey{key.AccessKey}
+		}
+		out.AllowedKeyTypes, err = s.allowedKeyTypes(tx, u)
 		out.ServiceUser.Normalize()
-		return nil
+		return err
 	})
 	return out, err
 }
@@ -178,9 +216,15 @@ func (s *Service) withKeys(tx *boltstore.Tx, u domain.ServiceUser) (domain.Servi
 	now := s.clock()
 	u.AccessKeys = []domain.AccessKey{}
 	err := tx.ForEachKeyOfUser(u.Tenant, u.ID, func(k boltstore.KeyRecord) error {
-		u.AccessKeys = append(u.AccessKeys, maskedKey(k, now))
+		if !keyGone(k, now) {
+			u.AccessKeys = append(u.AccessKeys, maskedKey(k, now))
+		}
 		return nil
 	})
+	if err != nil {
+		return u, err
+	}
+	u.AllowedKeyTypes, err = s.allowedKeyTypes(tx, u)
 	u.Normalize()
 	return u, err
 }
@@ -191,6 +235,12 @@ func (s *Service) UpdateServiceUser(ctx context.Context, tenant, id string, in b
 	email := userFields{in.DisplayName, in.Email, in.Description}.validate(&v)
 	if in.DisplayName != nil && *in.DisplayName == "" {
 		v.Add("displayName", "must not be empty")
+	}
+	var cidrs []netip.Prefix
+	if in.CIDRAllowList != nil {
+		var err error
+		cidrs, err = cidr.ParseList("cidrAllowList", *in.CIDRAllowList)
+		v.AddError("cidrAllowList", err)
 	}
 	if err := v.Err(); err != nil {
 		return domain.ServiceUser{}, err
@@ -210,6 +260,9 @@ func (s *Service) UpdateServiceUser(ctx context.Context, tenant, id string, in b
 		}
 		if in.Description != nil {
 			u.Description = *in.Description
+		}
+		if in.CIDRAllowList != nil {
+			u.CIDRAllowList = cidr.Format(cidrs)
 		}
 		if in.Email != nil {
 			if email == "" && t.Settings.RequireEmail {
@@ -293,6 +346,12 @@ func (s *Service) DeleteServiceUser(ctx context.Context, tenant, id string) erro
 			}
 		}
 		if err := tx.DeleteUser(tenant, id); err != nil {
+			return err
+		}
+		if err := s.removeOwnerEverywhere(tx, tenant, id); err != nil {
+			return err
+		}
+		if _, err := authzChanged(tx); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, tenant, "serviceuser:delete", userResource(tenant, id))

@@ -141,6 +141,9 @@ func (s *Service) DeleteTenant(ctx context.Context, id string, opts backend.Dele
 		if err := tx.DeleteTenant(id); err != nil {
 			return err
 		}
+		if _, err := authzChanged(tx); err != nil {
+			return err
+		}
 		// Recorded in the system tenant's log, which outlives the deleted tenant.
 		return s.audit(ctx, tx, domain.SystemTenant, "tenant:delete", tenantResource(id))
 	})

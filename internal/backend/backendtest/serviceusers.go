@@ -153,7 +153,7 @@ func testServiceUserNotFound(t *testing.T, b backend.Backend) {
 
 func testAuditOnlyOnSuccess(t *testing.T, b backend.Backend) {
 	before := auditCount(t, b, "default")
-	must(b.CreateServiceUser(ctx, "default", backend.CreateServiceUserInput{ID: "a", Email: "a@example.com"}))
+	must(b.CreateServiceUser(ctx, "default", backend.CreateServiceUserInput{ID: "a", Email: "a@example.com", NoKey: true}))
 	_, _ = b.CreateServiceUser(ctx, "default", backend.CreateServiceUserInput{ID: "a"})                         // conflict
 	_, _ = b.CreateServiceUser(ctx, "default", backend.CreateServiceUserInput{ID: "b", Email: "a@example.com"}) // conflict
 	_, _ = b.CreateServiceUser(ctx, "default", backend.CreateServiceUserInput{ID: "B"})                         // invalid

@@ -14,6 +14,10 @@ import (
 
 	"github.com/keyward/keyward/internal/cmd/audit"
 	"github.com/keyward/keyward/internal/cmd/completion"
+	"github.com/keyward/keyward/internal/cmd/group"
+	"github.com/keyward/keyward/internal/cmd/key"
+	"github.com/keyward/keyward/internal/cmd/keytype"
+	"github.com/keyward/keyward/internal/cmd/policy"
 	"github.com/keyward/keyward/internal/cmd/profile"
 	"github.com/keyward/keyward/internal/cmd/serviceuser"
 	"github.com/keyward/keyward/internal/cmd/tenant"
@@ -69,6 +73,10 @@ or, with a remote profile, against a keyward server.`,
 	cmd.AddCommand(
 		tenant.NewCmdTenant(f),
 		serviceuser.NewCmdServiceUser(f),
+		keytype.NewCmdKeyType(f),
+		policy.NewCmdPolicy(f),
+		group.NewCmdGroup(f),
+		key.NewCmdKey(f),
 		audit.NewCmdAudit(f),
 		profile.NewCmdProfile(f),
 		tokencmd.NewCmdToken(f),
@@ -160,7 +168,10 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		return cmdutil.ExitInterrupted
 	}
 	err = classifyCobraError(err)
-	printError(f, err)
+	var reported *cmdutil.ReportedError
+	if !errors.As(err, &reported) {
+		printError(f, err)
+	}
 	return cmdutil.ExitCode(err)
 }
 

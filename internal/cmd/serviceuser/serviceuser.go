@@ -26,7 +26,7 @@ denied by permission policies, inside one tenant.`,
 	cmd.AddCommand(
 		newCmdCreate(f, nil), newCmdList(f, nil), newCmdShow(f, nil), newCmdUpdate(f, nil),
 		newCmdSetStatus(f, domain.UserDisabled, nil), newCmdSetStatus(f, domain.UserActive, nil),
-		newCmdDelete(f, nil),
+		newCmdDelete(f, nil), newCmdOwner(f),
 	)
 	cmdutil.SetArgsCompletion(cmd, map[string]cobra.CompletionFunc{
 		"create":  cobra.NoFileCompletions,

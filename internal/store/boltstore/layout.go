@@ -10,21 +10,33 @@
 //	meta/
 //	  schema                 decimal schema version, "1"
 //	  pepper                 32 random bytes: HMAC key of secret hashes
+//	  authzgen               8 bytes big-endian: the authorization generation,
+//	                         bumped by every write that changes a principal
 //	signingkeys/
 //	  <kid>                  token signing key (private; see docs/security.md)
 //	tenants/
 //	  <tenant>               domain.Tenant
 //	t/<tenant>/              one nested bucket per tenant; deleting a tenant drops it
-//	  users/<id>             domain.ServiceUser without accessKeys/allowedKeyTypes
+//	  users/<id>             domain.ServiceUser without accessKeys/allowedKeyTypes;
+//	                         its policies, groups (membership) and owners by name
 //	  emails/<lower(email)>  user id (unique e-mail index)
-//	  keys/<user>\x00<keyid> access key record (hash of the secret, never the secret)
-//	  policies/<name>        custom policy
-//	  groups/<name>          group
-//	  keytypes/<name>        key type
+//	  keys/<user>\x00<keyid> access key record (hash of the secret, never the secret;
+//	                         its hint shows 5 characters of the checksum)
+//	  policies/<name>        PolicyRecord: a custom policy without attachments,
+//	                         plus the generation that last wrote it (managed
+//	                         policies are built in, never stored)
+//	  policyrevs/<name>      8 bytes big-endian: the revision of policies/<name>,
+//	                         readable without decoding the policy
+//	  groups/<name>          domain.Group without members (stored on the users)
+//	  keytypes/<name>        domain.KeyType
 //	keyindex/
 //	  <keyid>                "<tenant>\x00<user>": key ids are global
 //	secretindex/
 //	  <hmac-sha256 of secret> key id
+//	revocations/
+//	  <unix seconds, 8 bytes big-endian><keyid>  empty: a rotated key revoked
+//	                         at that time (its revokeAt); due entries are
+//	                         deleted with their keys by the next write
 //	audit/
 //	  <seq, 8 bytes big-endian> domain.AuditEvent
 //
@@ -42,15 +54,18 @@ var (
 	bucketTenantData  = []byte("t")
 	bucketKeyIndex    = []byte("keyindex")
 	bucketSecretIndex = []byte("secretindex")
+	bucketRevocations = []byte("revocations")
 	bucketAudit       = []byte("audit")
 
-	topLevelBuckets = [][]byte{bucketMeta, bucketSigningKeys, bucketTenants, bucketTenantData, bucketKeyIndex, bucketSecretIndex, bucketAudit}
+	topLevelBuckets = [][]byte{bucketMeta, bucketSigningKeys, bucketTenants, bucketTenantData, bucketKeyIndex, bucketSecretIndex, bucketRevocations, bucketAudit}
 )
 
 // Keys in the meta bucket.
 var (
 	metaSchema = []byte("schema")
 	metaPepper = []byte("pepper")
+	// metaAuthzGeneration holds the authorization generation (authzgen.go).
+	metaAuthzGeneration = []byte("authzgen")
 )
 
 // Buckets nested in t/<tenant>/.
@@ -61,8 +76,10 @@ var (
 	bucketPolicies = []byte("policies")
 	bucketGroups   = []byte("groups")
 	bucketKeyTypes = []byte("keytypes")
+	// bucketPolicyRevisions indexes policies/<name> by revision (policies.go).
+	bucketPolicyRevisions = []byte("policyrevs")
 
-	tenantBuckets = [][]byte{bucketUsers, bucketEmails, bucketKeys, bucketPolicies, bucketGroups, bucketKeyTypes}
+	tenantBuckets = [][]byte{bucketUsers, bucketEmails, bucketKeys, bucketPolicies, bucketGroups, bucketKeyTypes, bucketPolicyRevisions}
 )
 
 // keySep separates parts of composite keys; ids never contain it.

@@ -24,6 +24,7 @@ func (tx *Tx) PutUser(u domain.ServiceUser) error {
 		return err
 	}
 	u.AccessKeys, u.AllowedKeyTypes = nil, nil
+	tx.userChanged(u.Tenant, u.ID)
 	return putJSON(b, []byte(u.ID), u)
 }
 
@@ -33,6 +34,7 @@ func (tx *Tx) DeleteUser(tenant, id string) error {
 	if err != nil || b == nil {
 		return err
 	}
+	tx.userChanged(tenant, id)
 	return b.Delete([]byte(id))
 }
 

@@ -32,6 +32,7 @@ func (tx *Tx) Tenants() ([]domain.Tenant, error) {
 // DeleteTenant removes a tenant and everything in it, including the global
 // index entries of its keys.
 func (tx *Tx) DeleteTenant(id string) error {
+	tx.everythingChanged()
 	keys, err := tx.tenantBucket(id, bucketKeys, false)
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 type Tx struct {
 	tx       *bolt.Tx
 	writable bool
+	changes  *Changes
 }
 
 // Initialized reports whether the database has been written to (the first

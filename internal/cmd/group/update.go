@@ -1,0 +1,61 @@
+package group
+
+import (
+	"context"
+
+	"github.com/keyward/keyward/internal/backend"
+	"github.com/keyward/keyward/internal/cmdutil"
+	"github.com/spf13/cobra"
+)
+
+// UpdateOptions are the inputs of `group update`.
+type UpdateOptions struct {
+	Factory *cmdutil.Factory
+	Name    string
+	Input   backend.UpdateGroupInput
+}
+
+func newCmdUpdate(f *cmdutil.Factory, runF func(context.Context, *UpdateOptions) error) *cobra.Command {
+	opts := &UpdateOptions{Factory: f}
+	var description string
+	cmd := &cobra.Command{
+		Use:   "update <name> --description TEXT",
+		Short: "Change a group's description",
+		Long: `Change a group's description. Attach and detach its policies with
+` + "`keyward policy attach|detach --group`" + `; change its members with
+` + "`keyward group add|remove`.",
+		Example: `  keyward group update operators --description 'On-call bots'`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Name = args[0]
+			if cmd.Flags().Changed("description") {
+				opts.Input.Description = &description
+			}
+			if opts.Input == (backend.UpdateGroupInput{}) {
+				return cmdutil.UsageErrorf("nothing to update: give --description")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return updateRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&description, "description", "", "new description")
+	return cmd
+}
+
+func updateRun(ctx context.Context, opts *UpdateOptions) error {
+	tenant, err := opts.Factory.Tenant()
+	if err != nil {
+		return err
+	}
+	b, err := opts.Factory.Backend(ctx, cmdutil.ReadWrite)
+	if err != nil {
+		return err
+	}
+	g, err := b.UpdateGroup(ctx, tenant, opts.Name, opts.Input)
+	if err != nil {
+		return err
+	}
+	return printGroup(opts.Factory, g)
+}

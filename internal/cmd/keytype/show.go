@@ -1,0 +1,40 @@
+package keytype
+
+import (
+	"context"
+
+	"github.com/keyward/keyward/internal/cmdutil"
+	"github.com/spf13/cobra"
+)
+
+func newCmdShow(f *cmdutil.Factory, runF func(context.Context, *cmdutil.Factory, string) error) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show <name>",
+		Short: "Show a key type",
+		Example: `  keyward keytype show MONITORING
+  keyward keytype show MONITORING -o json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), f, args[0])
+			}
+			return showRun(cmd.Context(), f, args[0])
+		},
+	}
+}
+
+func showRun(ctx context.Context, f *cmdutil.Factory, name string) error {
+	tenant, err := f.Tenant()
+	if err != nil {
+		return err
+	}
+	b, err := f.Backend(ctx, cmdutil.ReadOnly)
+	if err != nil {
+		return err
+	}
+	k, err := b.GetKeyType(ctx, tenant, name)
+	if err != nil {
+		return err
+	}
+	return printKeyType(f, k)
+}

@@ -1,0 +1,144 @@
+package cmdutil
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/keyward/keyward/internal/domain"
+	"github.com/keyward/keyward/internal/output"
+	"github.com/spf13/pflag"
+)
+
+// NewSecret delivers the secret of a key just generated or rotated, by
+// SPEC's rules for new secrets: printed once (on a terminal with a "shown
+// once" warning), carried as `secret` in JSON, or written to a new 0600
+// file with --secret-file instead. -q prints ids only and so requires
+// --secret-file, or the secret would be lost.
+//
+// Use: RegisterFlags, then Prepare before calling the backend (it creates
+// the file, so an existing file refuses before any key exists), then
+// Deliver with the new key, or Abort when no key was made.
+type NewSecret struct {
+	// Path is --secret-file.
+	Path string
+	// QuietNeedsFileHint names what else, besides --secret-file, lets -q
+	// through (serviceuser create: "or --no-key").
+	QuietNeedsFileHint string
+
+	file *os.File
+}
+
+// RegisterFlags adds --secret-file.
+func (n *NewSecret) RegisterFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&n.Path, "secret-file", "", "write the new secret to this new file (created with mode 0600; an existing file is refused) instead of printing it")
+}
+
+// Prepare checks -q and creates the secret file. noSecret says that no
+// secret will be made (serviceuser create --no-key).
+func (n *NewSecret) Prepare(f *Factory, noSecret bool) error {
+	o, err := f.OutputOptions()
+	if err != nil {
+		return err
+	}
+	if o.Quiet && n.Path == "" && !noSecret && o.Format == output.FormatTable {
+		return UsageErrorf("-q prints ids only and would lose the new secret: pass --secret-file PATH%s", n.QuietNeedsFileHint)
+	}
+	if n.Path == "" {
+		return nil
+	}
+	if noSecret {
+		return UsageErrorf("--secret-file: no secret is made with --no-key")
+	}
+	file, err := os.OpenFile(n.Path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return domain.Conflict("secret file %s already exists; keyward never overwrites a secret file", n.Path).
+			WithHint("choose a new path, or remove the old file first")
+	}
+	if err != nil {
+		return domain.Invalid("secret-file", "cannot create %s: %v", n.Path, errors.Unwrap(err))
+	}
+	// The umask may only have narrowed 0600; make it exactly that.
+	if err := file.Chmod(0o600); err != nil {
+		n.file = file
+		n.Abort()
+		return err
+	}
+	n.file = file
+	return nil
+}
+
+// ToFile reports whether the secret goes to a file rather than the output.
+func (n *NewSecret) ToFile() bool { return n.Path != "" }
+
+// Abort removes the secret file when no secret was written to it.
+func (n *NewSecret) Abort() {
+	if n.file == nil {
+		return
+	}
+	n.file.Close()
+	os.Remove(n.Path)
+	n.file = nil
+}
+
+// Deliver writes secret to the file when one was prepared (synced, then
+// closed); on failure it removes the file and calls undo (revoke the new
+// key, whose secret would otherwise be lost) and reports both.
+func (n *NewSecret) Deliver(ctx context.Context, secret string, undo func(context.Context) error) error {
+	if n.file == nil {
+		return nil
+	}
+	_, err := n.file.WriteString(secret + "\n")
+	if err == nil {
+		err = n.file.Sync()
+	}
+	if cerr := n.file.Close(); err == nil {
+		err = cerr
+	}
+	n.file = nil
+	if err == nil {
+		return nil
+	}
+	os.Remove(n.Path)
+	msg := fmt.Sprintf("could not write the secret to %s: %v", n.Path, err)
+	if undo != nil {
+		if uerr := undo(ctx); uerr != nil {
+			msg += fmt.Sprintf("; revoking the new key failed too (%v): revoke it yourself", uerr)
+		} else {
+			msg += "; the new key was revoked"
+		}
+	}
+	return errors.New(msg)
+}
+
+// Warn tells a human where the secret is, on stderr: the "shown once"
+// warning on a terminal, or the file it went to.
+func (n *NewSecret) Warn(f *Factory) {
+	switch {
+	case n.Path != "":
+		if f.IOStreams.IsStdoutTTY() {
+			fmt.Fprintf(f.IOStreams.ErrOut, "The secret was written to %s (mode 0600). keyward cannot show it again.\n", n.Path)
+		}
+	case f.IOStreams.IsStdoutTTY():
+		fmt.Fprintln(f.IOStreams.ErrOut, "! The secret is shown only this once: copy it now and keep it safe. keyward stores only its hash and cannot show it again.")
+	}
+}
+
+// NewKeyJSON is how a new key prints in JSON and YAML: the masked key plus
+// its secret, null when the secret went to a file.
+type NewKeyJSON struct {
+	domain.AccessKey
+	Secret *string `json:"secret"`
+}
+
+// NewKeyOutput returns k as printed: with its secret unless it went to a file.
+func (n *NewSecret) NewKeyOutput(k domain.NewAccessKey) NewKeyJSON {
+	out := NewKeyJSON{AccessKey: k.AccessKey}
+	if n.Path == "" {
+		s := k.Secret
+		out.Secret = &s
+	}
+	return out
+}

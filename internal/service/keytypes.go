@@ -1,0 +1,330 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/keyward/keyward/internal/authz"
+	"github.com/keyward/keyward/internal/backend"
+	"github.com/keyward/keyward/internal/domain"
+	"github.com/keyward/keyward/internal/store/boltstore"
+)
+
+func keyTypeNotFound(tenant, name string) error {
+	return domain.NotFound("key type %q not found in tenant %q", name, tenant).
+		WithHint("see `keyward keytype list -t %s`; names are case-sensitive", tenant)
+}
+
+// requireKeyType returns key type name of tenant or CodeNotFound (naming
+// the tenant when that is what is missing).
+func requireKeyType(tx *boltstore.Tx, tenant, name string) (domain.KeyType, error) {
+	k, ok, err := tx.KeyType(tenant, name)
+	if err != nil || ok {
+		return k, err
+	}
+	if _, err := requireTenant(tx, tenant); err != nil {
+		return k, err
+	}
+	return k, keyTypeNotFound(tenant, name)
+}
+
+// checkKeyType is the key-type rule of generating (or activating) an access
+// key of type typeName for service user user of tenant, inside the caller's
+// transaction tx: keyTypeAllowed, then, with the tenant setting
+// oneKeyPerType, oneKeyPerTypeFree. It returns nil when the key may be
+// created, else:
+//
+//   - CodeNotFound: the key type (or the user, or the tenant) does not exist;
+//   - CodeDenied: the user may not hold keys of this type — the type's scope
+//     policy allows something the user's own and groups' policies do not
+//     (authz.CheckKeyType); the message names the scope statement at fault;
+//   - CodeConflict: the tenant setting oneKeyPerType is on and the user
+//     already has an active key of this type. A key is active when its
+//     status is active, it has not expired, and it is not waiting for
+//     revocation after a rotation (revokeAt set). Keys whose ids are in
+//     ignoring do not count: pass the key being rotated, whose successor
+//     takes its type, or the key being activated.
+//
+// Call it before writing the key, in the same transaction, so the check and
+// the write are atomic. typeName "" (an untyped key) is always allowed.
+func (s *Service) checkKeyType(tx *boltstore.Tx, tenant, user, typeName string, ignoring ...string) error {
+	if typeName == "" {
+		return nil
+	}
+	t, err := requireTenant(tx, tenant)
+	if err != nil {
+		return err
+	}
+	u, err := requireUser(tx, tenant, user)
+	if err != nil {
+		return err
+	}
+	if err := s.keyTypeAllowed(tx, u, typeName); err != nil {
+		return err
+	}
+	if !t.Settings.OneKeyPerType {
+		return nil
+	}
+	return oneKeyPerTypeFree(tx, u, typeName, s.clock(), ignoring...)
+}
+
+// keyTypeAllowed is the permission half of checkKeyType: key type typeName
+// exists in u's tenant (else CodeNotFound) and u's own and groups' policies
+// cover its scope (else CodeDenied naming the scope statement at fault).
+// It is what the access-key service calls for `key generate --type` and
+// `key rotate` when it checks the one-key-per-type limit with its other
+// slot limits.
+func (s *Service) keyTypeAllowed(tx *boltstore.Tx, u domain.ServiceUser, typeName string) error {
+	kt, err := requireKeyType(tx, u.Tenant, typeName)
+	if err != nil {
+		return err
+	}
+	principal, err := s.principalOf(tx, u)
+	if err != nil {
+		return err
+	}
+	scope, _, err := s.compiledPolicy(tx, u.Tenant, kt.Scope)
+	if err != nil {
+		return err
+	}
+	if scope == nil {
+		return domain.Denied("key type %q has no usable scope policy (%q); no key of it can be generated", typeName, kt.Scope)
+	}
+	if err := authz.CheckKeyType(principal, scope); err != nil {
+		return domain.Denied("service user %q may not hold keys of type %q: %s", u.ID, typeName, reasonOf(err)).
+			WithHint("attach a policy that covers the scope %q, or choose another type (allowed types: `keyward serviceuser show %s`)", kt.Scope, u.ID)
+	}
+	return nil
+}
+
+// oneKeyPerTypeFree is the limit half of checkKeyType: CodeConflict when u
+// has an active key (countsAsActive at now) of type typeName other than
+// those in ignoring.
+func oneKeyPerTypeFree(tx *boltstore.Tx, u domain.ServiceUser, typeName string, now time.Time, ignoring ...string) error {
+	var active string
+	err := tx.ForEachKeyOfUser(u.Tenant, u.ID, func(k boltstore.KeyRecord) error {
+		if active == "" && k.Type != nil && *k.Type == typeName && !slices.Contains(ignoring, k.ID) && countsAsActive(k.AccessKey, now) {
+			active = k.ID
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if active != "" {
+		return domain.Conflict("service user %q already has an active key of type %q (%s), and tenant %q allows one per type (setting oneKeyPerType)", u.ID, typeName, active, u.Tenant).
+			WithHint("rotate that key, or deactivate or revoke it first")
+	}
+	return nil
+}
+
+// countsAsActive reports whether k holds an active slot at now: status
+// active, not expired, not waiting for revocation after a rotation.
+func countsAsActive(k domain.AccessKey, now time.Time) bool {
+	return k.Status == domain.KeyActive && (k.ExpiresAt == nil || now.Before(*k.ExpiresAt)) && k.RevokeAt == nil
+}
+
+// reasonOf is the message of a domain error without its code framing.
+func reasonOf(err error) string {
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return de.Message
+	}
+	return err.Error()
+}
+
+// allowedKeyTypes returns the names of the key types of u's tenant whose
+// scope u's own and groups' policies cover (authz.AllowedKeyType).
+func (s *Service) allowedKeyTypes(tx *boltstore.Tx, u domain.ServiceUser) ([]string, error) {
+	out := []string{}
+	var principal *authz.Principal
+	err := tx.ForEachKeyType(u.Tenant, func(kt domain.KeyType) error {
+		scope, _, err := s.compiledPolicy(tx, u.Tenant, kt.Scope)
+		if err != nil || scope == nil {
+			return err
+		}
+		if principal == nil {
+			if principal, err = s.principalOf(tx, u); err != nil {
+				return err
+			}
+		}
+		if authz.AllowedKeyType(principal, scope) {
+			out = append(out, kt.Name)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// checkKeyTypeText validates the free-text fields of a key type given.
+func checkKeyTypeText(v *domain.Validation, displayName, description *string) {
+	if displayName != nil {
+		v.AddError("displayName", domain.CheckText("displayName", *displayName, 128))
+		if *displayName == "" {
+			v.Add("displayName", "must not be empty")
+		}
+	}
+	if description != nil {
+		v.AddError("description", domain.CheckText("description", *description, 1024))
+	}
+}
+
+// requireScope checks that scope names a policy of tenant.
+func requireScope(tx *boltstore.Tx, tenant, scope string) error {
+	if scope == "" {
+		return domain.Invalid("scope", "is required: name the policy that bounds what keys of the type may do")
+	}
+	_, err := requirePolicy(tx, tenant, scope)
+	return err
+}
+
+// CreateKeyType implements backend.KeyTypes.
+func (s *Service) CreateKeyType(ctx context.Context, tenant string, in backend.CreateKeyTypeInput) (domain.KeyType, bool, error) {
+	var v domain.Validation
+	v.AddError("name", domain.CheckName("name", in.Name))
+	if in.DisplayName == "" {
+		in.DisplayName = in.Name
+	}
+	checkKeyTypeText(&v, &in.DisplayName, &in.Description)
+	if in.Scope == "" {
+		v.Add("scope", "is required: name the policy that bounds what keys of the type may do")
+	}
+	if err := v.Err(); err != nil {
+		return domain.KeyType{}, false, err
+	}
+	var (
+		out     domain.KeyType
+		created bool
+	)
+	err := s.update(func(tx *boltstore.Tx) error {
+		if _, err := requireTenant(tx, tenant); err != nil {
+			return err
+		}
+		if existing, ok, err := tx.KeyType(tenant, in.Name); err != nil {
+			return err
+		} else if ok {
+			if in.IfNotExists {
+				out = existing
+				return nil
+			}
+			return domain.Conflict("key type %q already exists in tenant %q", in.Name, tenant)
+		}
+		if err := requireScope(tx, tenant, in.Scope); err != nil {
+			return err
+		}
+		if _, err := authzChanged(tx); err != nil {
+			return err
+		}
+		now := s.clock()
+		out = domain.KeyType{Name: in.Name, Tenant: tenant, DisplayName: in.DisplayName, Description: in.Description,
+			Scope: in.Scope, CreatedAt: now, CreatedBy: s.actorOf(ctx), UpdatedAt: now}
+		if err := tx.PutKeyType(out); err != nil {
+			return err
+		}
+		created = true
+		return s.auditDetail(ctx, tx, tenant, "keytype:create", authz.KeyTypeResource(tenant, in.Name), "scope "+authz.PolicyResource(tenant, in.Scope))
+	})
+	return out, created, err
+}
+
+// ListKeyTypes implements backend.KeyTypes.
+func (s *Service) ListKeyTypes(ctx context.Context, tenant string) ([]domain.KeyType, error) {
+	out := []domain.KeyType{}
+	err := s.view(func(tx *boltstore.Tx) error {
+		if !tx.Initialized() {
+			return nil
+		}
+		if _, err := requireTenant(tx, tenant); err != nil {
+			return err
+		}
+		return tx.ForEachKeyType(tenant, func(k domain.KeyType) error {
+			out = append(out, k)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// GetKeyType implements backend.KeyTypes.
+func (s *Service) GetKeyType(ctx context.Context, tenant, name string) (domain.KeyType, error) {
+	var out domain.KeyType
+	err := s.view(func(tx *boltstore.Tx) error {
+		var err error
+		out, err = requireKeyType(tx, tenant, name)
+		return err
+	})
+	return out, err
+}
+
+// UpdateKeyType implements backend.KeyTypes.
+func (s *Service) UpdateKeyType(ctx context.Context, tenant, name string, in backend.UpdateKeyTypeInput) (domain.KeyType, error) {
+	var v domain.Validation
+	checkKeyTypeText(&v, in.DisplayName, in.Description)
+	if err := v.Err(); err != nil {
+		return domain.KeyType{}, err
+	}
+	var out domain.KeyType
+	err := s.update(func(tx *boltstore.Tx) error {
+		k, err := requireKeyType(tx, tenant, name)
+		if err != nil {
+			return err
+		}
+		detail := ""
+		if in.Scope != nil {
+			if err := requireScope(tx, tenant, *in.Scope); err != nil {
+				return err
+			}
+			if *in.Scope != k.Scope {
+				detail = "scope " + authz.PolicyResource(tenant, *in.Scope)
+			}
+			k.Scope = *in.Scope
+		}
+		if in.DisplayName != nil {
+			k.DisplayName = *in.DisplayName
+		}
+		if in.Description != nil {
+			k.Description = *in.Description
+		}
+		k.UpdatedAt = s.clock()
+		if err := tx.PutKeyType(k); err != nil {
+			return err
+		}
+		if _, err := authzChanged(tx); err != nil {
+			return err
+		}
+		out = k
+		return s.auditDetail(ctx, tx, tenant, "keytype:update", authz.KeyTypeResource(tenant, name), detail)
+	})
+	return out, err
+}
+
+// DeleteKeyType implements backend.KeyTypes.
+func (s *Service) DeleteKeyType(ctx context.Context, tenant, name string) error {
+	return s.update(func(tx *boltstore.Tx) error {
+		if _, err := requireKeyType(tx, tenant, name); err != nil {
+			return err
+		}
+		n := 0
+		if err := tx.ForEachKey(tenant, func(k boltstore.KeyRecord) error {
+			if k.Type != nil && *k.Type == name {
+				n++
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if n > 0 {
+			return domain.Conflict("key type %q still has %s", name, plural(n, "access key")).
+				WithHint("revoke them first (`keyward key list` shows each key's type)")
+		}
+		if _, err := authzChanged(tx); err != nil {
+			return err
+		}
+		if err := tx.DeleteKeyType(tenant, name); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, tenant, "keytype:delete", authz.KeyTypeResource(tenant, name))
+	})
+}

@@ -1,0 +1,586 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/keyward/keyward/internal/authz"
+	"github.com/keyward/keyward/internal/backend"
+	"github.com/keyward/keyward/internal/domain"
+	"github.com/keyward/keyward/internal/store/boltstore"
+)
+
+func policyNotFound(tenant, name string) error {
+	return domain.NotFound("policy %q not found in tenant %q", name, tenant).
+		WithHint("see `keyward policy list -t %s`; names are case-sensitive", tenant)
+}
+
+// managedImmutable is the refusal to change a managed policy (exit 2); verb
+// says what was refused ("updated", "renamed", "deleted").
+func managedImmutable(name, verb string) error {
+	err := domain.Invalid("name", "%q is a managed policy, which keyward maintains: it cannot be %s", name, verb)
+	if verb == "deleted" {
+		return err.WithHint("detach it with `keyward policy detach %s` instead", name)
+	}
+	return err.WithHint("start a custom policy from it: `keyward policy show %s --document | keyward policy create NAME -f -`", name)
+}
+
+// managedView is managed policy name as shown in tenant.
+func managedView(tenant, name string) domain.Policy {
+	doc, _ := authz.ManagedDocument(name)
+	return domain.Policy{Name: name, Tenant: tenant, Managed: true, Description: doc.Description, Statements: fromStatements(doc.Statements)}
+}
+
+// requirePolicy returns policy name of tenant, managed or custom, or
+// CodeNotFound (naming the tenant when that is what is missing).
+func requirePolicy(tx *boltstore.Tx, tenant, name string) (domain.Policy, error) {
+	if _, err := requireTenant(tx, tenant); err != nil {
+		return domain.Policy{}, err
+	}
+	if authz.IsManaged(name) {
+		return managedView(tenant, name), nil
+	}
+	rec, ok, err := tx.Policy(tenant, name)
+	if err != nil {
+		return domain.Policy{}, err
+	}
+	if !ok {
+		return domain.Policy{}, policyNotFound(tenant, name)
+	}
+	return rec.Policy, nil
+}
+
+// requireCustomPolicy returns the stored record of custom policy name, or
+// CodeInvalid for a managed name (verb says what was refused) or
+// CodeNotFound.
+func requireCustomPolicy(tx *boltstore.Tx, tenant, name, verb string) (boltstore.PolicyRecord, error) {
+	if _, err := requireTenant(tx, tenant); err != nil {
+		return boltstore.PolicyRecord{}, err
+	}
+	if authz.IsManaged(name) {
+		return boltstore.PolicyRecord{}, managedImmutable(name, verb)
+	}
+	rec, ok, err := tx.Policy(tenant, name)
+	if err != nil {
+		return rec, err
+	}
+	if !ok {
+		return rec, policyNotFound(tenant, name)
+	}
+	return rec, nil
+}
+
+// policyUses says who refers to a policy: users and groups holding it, key
+// types using it as scope.
+type policyUses struct{ users, groups, keyTypes []string }
+
+// policyUsage indexes the references to every policy of tenant by name, in
+// one pass over users, groups and key types.
+func policyUsage(tx *boltstore.Tx, tenant string) (map[string]*policyUses, error) {
+	uses := map[string]*policyUses{}
+	of := func(name string) *policyUses {
+		if uses[name] == nil {
+			uses[name] = &policyUses{}
+		}
+		return uses[name]
+	}
+	if err := tx.ForEachUser(tenant, func(u domain.ServiceUser) error {
+		for _, p := range u.Policies {
+			of(p).users = append(of(p).users, u.ID)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := tx.ForEachGroup(tenant, func(g domain.Group) error {
+		for _, p := range g.Policies {
+			of(p).groups = append(of(p).groups, g.Name)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	err := tx.ForEachKeyType(tenant, func(k domain.KeyType) error {
+		of(k.Scope).keyTypes = append(of(k.Scope).keyTypes, k.Name)
+		return nil
+	})
+	return uses, err
+}
+
+// withUsage fills p's derived fields from uses.
+func withUsage(p domain.Policy, uses map[string]*policyUses) domain.Policy {
+	if u := uses[p.Name]; u != nil {
+		p.AttachedUsers, p.AttachedGroups, p.KeyTypes = u.users, u.groups, u.keyTypes
+	}
+	p.Normalize()
+	return p
+}
+
+// policyWithUsage is p with its derived fields, read in tx.
+func policyWithUsage(tx *boltstore.Tx, p domain.Policy) (domain.Policy, error) {
+	uses, err := policyUsage(tx, p.Tenant)
+	if err != nil {
+		return p, err
+	}
+	return withUsage(p, uses), nil
+}
+
+// CreatePolicy implements backend.Policies.
+func (s *Service) CreatePolicy(ctx context.Context, tenant string, in backend.CreatePolicyInput) (domain.Policy, bool, error) {
+	var (
+		out     domain.Policy
+		created bool
+	)
+	err := s.update(func(tx *boltstore.Tx) error {
+		if _, err := requireTenant(tx, tenant); err != nil {
+			return err
+		}
+		if authz.IsManaged(in.Name) {
+			return managedImmutable(in.Name, "created or replaced")
+		}
+		compiled, err := authz.Compile(tenant, in.Name, toDocument(in.Description, in.Statements))
+		if err != nil {
+			return err
+		}
+		if existing, ok, err := tx.Policy(tenant, in.Name); err != nil {
+			return err
+		} else if ok {
+			if in.IfNotExists {
+				out, err = policyWithUsage(tx, existing.Policy)
+				return err
+			}
+			return domain.Conflict("policy %q already exists in tenant %q", in.Name, tenant).
+				WithHint("change it with `keyward policy update %s`", in.Name)
+		}
+		rev, err := authzChanged(tx)
+		if err != nil {
+			return err
+		}
+		now, actor := s.clock(), s.actorOf(ctx)
+		doc := compiled.Document()
+		rec := boltstore.PolicyRecord{Revision: rev, Policy: domain.Policy{
+			Name: in.Name, Tenant: tenant, Description: doc.Description, Statements: fromStatements(doc.Statements),
+			Version: 1, CreatedAt: &now, CreatedBy: &actor, UpdatedAt: &now,
+		}}
+		if err := tx.PutPolicy(rec); err != nil {
+			return err
+		}
+		out, created = rec.Policy, true
+		out.Normalize()
+		return s.audit(ctx, tx, tenant, "policy:create", authz.PolicyResource(tenant, in.Name))
+	})
+	return out, created, err
+}
+
+// ListPolicies implements backend.Policies.
+func (s *Service) ListPolicies(ctx context.Context, tenant string) ([]domain.Policy, error) {
+	out := []domain.Policy{}
+	err := s.view(func(tx *boltstore.Tx) error {
+		if !tx.Initialized() {
+			// Nothing written yet: only the managed policies, which exist
+			// in every tenant.
+			for _, name := range authz.ManagedPolicyNames() {
+				p := managedView(tenant, name)
+				p.Normalize()
+				out = append(out, p)
+			}
+			return nil
+		}
+		if _, err := requireTenant(tx, tenant); err != nil {
+			return err
+		}
+		uses, err := policyUsage(tx, tenant)
+		if err != nil {
+			return err
+		}
+		for _, name := range authz.ManagedPolicyNames() {
+			out = append(out, withUsage(managedView(tenant, name), uses))
+		}
+		return tx.ForEachPolicy(tenant, func(rec boltstore.PolicyRecord) error {
+			out = append(out, withUsage(rec.Policy, uses))
+			return nil
+		})
+	})
+	return out, err
+}
+
+// GetPolicy implements backend.Policies.
+func (s *Service) GetPolicy(ctx context.Context, tenant, name string) (domain.Policy, error) {
+	var out domain.Policy
+	err := s.view(func(tx *boltstore.Tx) error {
+		if !tx.Initialized() && authz.IsManaged(name) {
+			out = managedView(tenant, name)
+			out.Normalize()
+			return nil
+		}
+		p, err := requirePolicy(tx, tenant, name)
+		if err != nil {
+			return err
+		}
+		out, err = policyWithUsage(tx, p)
+		return err
+	})
+	return out, err
+}
+
+// UpdatePolicy implements backend.Policies.
+func (s *Service) UpdatePolicy(ctx context.Context, tenant, name string, in backend.UpdatePolicyInput) (domain.Policy, error) {
+	var out domain.Policy
+	err := s.update(func(tx *boltstore.Tx) error {
+		verb := "updated"
+		if in.Name != nil && *in.Name != name {
+			verb = "renamed"
+		}
+		rec, err := requireCustomPolicy(tx, tenant, name, verb)
+		if err != nil {
+			return err
+		}
+		newName := name
+		if in.Name != nil {
+			newName = *in.Name
+		}
+		description, statements := rec.Description, rec.Statements
+		if in.Description != nil {
+			description = *in.Description
+		}
+		if in.Statements != nil {
+			statements = *in.Statements
+		}
+		compiled, err := authz.Compile(tenant, newName, toDocument(description, statements))
+		if err != nil {
+			return err
+		}
+		renamed := newName != name
+		if renamed {
+			if _, taken, err := tx.Policy(tenant, newName); err != nil {
+				return err
+			} else if taken {
+				return domain.Conflict("cannot rename policy %q to %q: a policy %q already exists in tenant %q", name, newName, newName, tenant)
+			}
+			if err := s.renamePolicyReferences(tx, tenant, name, newName); err != nil {
+				return err
+			}
+			if err := tx.DeletePolicy(tenant, name); err != nil {
+				return err
+			}
+		}
+		rev, err := authzChanged(tx)
+		if err != nil {
+			return err
+		}
+		now := s.clock()
+		doc := compiled.Document()
+		rec.Revision, rec.Name, rec.Description, rec.Statements = rev, newName, doc.Description, fromStatements(doc.Statements)
+		rec.Version++
+		rec.UpdatedAt = &now
+		if err := tx.PutPolicy(rec); err != nil {
+			return err
+		}
+		detail := ""
+		if renamed {
+			detail = fmt.Sprintf("renamed from %q", name)
+		}
+		if err := s.auditDetail(ctx, tx, tenant, "policy:update", authz.PolicyResource(tenant, newName), detail); err != nil {
+			return err
+		}
+		out, err = policyWithUsage(tx, rec.Policy)
+		return err
+	})
+	return out, err
+}
+
+// renamePolicyReferences points every user, group and key type holding
+// policy from at policy to instead.
+func (s *Service) renamePolicyReferences(tx *boltstore.Tx, tenant, from, to string) error {
+	uses, err := policyUsage(tx, tenant)
+	if err != nil || uses[from] == nil {
+		return err
+	}
+	now := s.clock()
+	for _, id := range uses[from].users {
+		u, _, err := tx.User(tenant, id)
+		if err != nil {
+			return err
+		}
+		u.Policies, u.UpdatedAt = renamed(u.Policies, from, to), now
+		if err := tx.PutUser(u); err != nil {
+			return err
+		}
+	}
+	for _, name := range uses[from].groups {
+		g, _, err := tx.Group(tenant, name)
+		if err != nil {
+			return err
+		}
+		g.Policies, g.UpdatedAt = renamed(g.Policies, from, to), now
+		if err := tx.PutGroup(g); err != nil {
+			return err
+		}
+	}
+	for _, name := range uses[from].keyTypes {
+		k, _, err := tx.KeyType(tenant, name)
+		if err != nil {
+			return err
+		}
+		k.Scope, k.UpdatedAt = to, now
+		if err := tx.PutKeyType(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// renamed returns the sorted names with from replaced by to.
+func renamed(names []string, from, to string) []string {
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		if n == from {
+			n = to
+		}
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// DeletePolicy implements backend.Policies.
+func (s *Service) DeletePolicy(ctx context.Context, tenant, name string, opts backend.DeletePolicyOptions) error {
+	return s.update(func(tx *boltstore.Tx) error {
+		if _, err := requireCustomPolicy(tx, tenant, name, "deleted"); err != nil {
+			return err
+		}
+		uses, err := policyUsage(tx, tenant)
+		if err != nil {
+			return err
+		}
+		use := uses[name]
+		if use == nil {
+			use = &policyUses{}
+		}
+		if len(use.keyTypes) > 0 {
+			return domain.Conflict("policy %q is the scope of key type %s; it cannot be deleted while used",
+				name, strings.Join(quoted(use.keyTypes), ", ")).
+				WithHint("change the key type's scope with `keyward keytype update --scope`, or delete the key type")
+		}
+		if n := len(use.users) + len(use.groups); n > 0 && !opts.Force {
+			return domain.Conflict("policy %q is attached to %s", name, attachmentSummary(use.users, use.groups)).
+				WithHint("pass --force to detach it everywhere and delete it")
+		}
+		if _, err := authzChanged(tx); err != nil {
+			return err
+		}
+		for _, id := range use.users {
+			if err := s.detachFromUser(ctx, tx, tenant, name, id); err != nil {
+				return err
+			}
+		}
+		for _, g := range use.groups {
+			if err := s.detachFromGroup(ctx, tx, tenant, name, g); err != nil {
+				return err
+			}
+		}
+		if err := tx.DeletePolicy(tenant, name); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, tenant, "policy:delete", authz.PolicyResource(tenant, name))
+	})
+}
+
+// attachmentSummary says "2 service users (a, b) and 1 group (ops)".
+func attachmentSummary(users, groups []string) string {
+	var parts []string
+	if len(users) > 0 {
+		parts = append(parts, fmt.Sprintf("%s (%s)", plural(len(users), "service user"), strings.Join(users, ", ")))
+	}
+	if len(groups) > 0 {
+		parts = append(parts, fmt.Sprintf("%s (%s)", plural(len(groups), "group"), strings.Join(groups, ", ")))
+	}
+	return strings.Join(parts, " and ")
+}
+
+func quoted(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = fmt.Sprintf("%q", n)
+	}
+	return out
+}
+
+// checkTarget validates a PolicyTarget: exactly one of user and group.
+func checkTarget(t backend.PolicyTarget) error {
+	if (t.User == "") == (t.Group == "") {
+		return domain.Invalid("target", "give exactly one of a service user and a group")
+	}
+	return nil
+}
+
+// AttachPolicy implements backend.Policies.
+func (s *Service) AttachPolicy(ctx context.Context, tenant, name string, to backend.PolicyTarget) (domain.Policy, bool, error) {
+	if err := checkTarget(to); err != nil {
+		return domain.Policy{}, false, err
+	}
+	var (
+		out     domain.Policy
+		changed bool
+	)
+	err := s.update(func(tx *boltstore.Tx) error {
+		p, err := requirePolicy(tx, tenant, name)
+		if err != nil {
+			return err
+		}
+		if to.User != "" {
+			changed, err = s.attachToUser(ctx, tx, tenant, name, to.User)
+		} else {
+			changed, err = s.attachToGroup(ctx, tx, tenant, name, to.Group)
+		}
+		if err != nil {
+			return err
+		}
+		if changed {
+			if _, err := authzChanged(tx); err != nil {
+				return err
+			}
+		}
+		out, err = policyWithUsage(tx, p)
+		return err
+	})
+	return out, changed, err
+}
+
+// attachToUser adds policy to user id's policies, audited; false when it
+// was there already.
+func (s *Service) attachToUser(ctx context.Context, tx *boltstore.Tx, tenant, policy, id string) (bool, error) {
+	u, err := requireUser(tx, tenant, id)
+	if err != nil {
+		return false, err
+	}
+	var added bool
+	if u.Policies, added = withName(u.Policies, policy); !added {
+		return false, nil
+	}
+	u.UpdatedAt = s.clock()
+	if err := tx.PutUser(u); err != nil {
+		return false, err
+	}
+	return true, s.auditDetail(ctx, tx, tenant, "policy:attach", authz.PolicyResource(tenant, policy), authz.ServiceUserResource(tenant, id))
+}
+
+// attachToGroup adds policy to group name's policies, audited; false when
+// it was there already.
+func (s *Service) attachToGroup(ctx context.Context, tx *boltstore.Tx, tenant, policy, name string) (bool, error) {
+	g, err := requireGroup(tx, tenant, name)
+	if err != nil {
+		return false, err
+	}
+	var added bool
+	if g.Policies, added = withName(g.Policies, policy); !added {
+		return false, nil
+	}
+	g.UpdatedAt = s.clock()
+	if err := tx.PutGroup(g); err != nil {
+		return false, err
+	}
+	return true, s.auditDetail(ctx, tx, tenant, "policy:attach", authz.PolicyResource(tenant, policy), authz.GroupResource(tenant, name))
+}
+
+// DetachPolicy implements backend.Policies.
+func (s *Service) DetachPolicy(ctx context.Context, tenant, name string, from backend.PolicyTarget) (domain.Policy, bool, error) {
+	if err := checkTarget(from); err != nil {
+		return domain.Policy{}, false, err
+	}
+	var (
+		out     domain.Policy
+		changed bool
+	)
+	err := s.update(func(tx *boltstore.Tx) error {
+		p, err := requirePolicy(tx, tenant, name)
+		if err != nil {
+			return err
+		}
+		if changed, err = holdsPolicy(tx, tenant, name, from); err != nil {
+			return err
+		}
+		if changed {
+			if err := s.detach(ctx, tx, tenant, name, from); err != nil {
+				return err
+			}
+		}
+		out, err = policyWithUsage(tx, p)
+		return err
+	})
+	return out, changed, err
+}
+
+// detach removes policy from target, audited, and bumps the generation.
+func (s *Service) detach(ctx context.Context, tx *boltstore.Tx, tenant, policy string, target backend.PolicyTarget) error {
+	var err error
+	if target.User != "" {
+		err = s.detachFromUser(ctx, tx, tenant, policy, target.User)
+	} else {
+		err = s.detachFromGroup(ctx, tx, tenant, policy, target.Group)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = authzChanged(tx)
+	return err
+}
+
+// holdsPolicy reports whether target (which must exist) holds policy.
+func holdsPolicy(tx *boltstore.Tx, tenant, policy string, target backend.PolicyTarget) (bool, error) {
+	if target.User != "" {
+		u, err := requireUser(tx, tenant, target.User)
+		return slices.Contains(u.Policies, policy), err
+	}
+	g, err := requireGroup(tx, tenant, target.Group)
+	return slices.Contains(g.Policies, policy), err
+}
+
+// detachFromUser removes policy from user id's policies, audited.
+func (s *Service) detachFromUser(ctx context.Context, tx *boltstore.Tx, tenant, policy, id string) error {
+	u, err := requireUser(tx, tenant, id)
+	if err != nil {
+		return err
+	}
+	u.Policies, u.UpdatedAt = without(u.Policies, policy), s.clock()
+	if err := tx.PutUser(u); err != nil {
+		return err
+	}
+	return s.auditDetail(ctx, tx, tenant, "policy:detach", authz.PolicyResource(tenant, policy), authz.ServiceUserResource(tenant, id))
+}
+
+// detachFromGroup removes policy from group name's policies, audited.
+func (s *Service) detachFromGroup(ctx context.Context, tx *boltstore.Tx, tenant, policy, name string) error {
+	g, err := requireGroup(tx, tenant, name)
+	if err != nil {
+		return err
+	}
+	g.Policies, g.UpdatedAt = without(g.Policies, policy), s.clock()
+	if err := tx.PutGroup(g); err != nil {
+		return err
+	}
+	return s.auditDetail(ctx, tx, tenant, "policy:detach", authz.PolicyResource(tenant, policy), authz.GroupResource(tenant, name))
+}
+
+// withName returns names with name added, sorted, and whether it was added.
+func withName(names []string, name string) ([]string, bool) {
+	if slices.Contains(names, name) {
+		return names, false
+	}
+	out := append(append([]string{}, names...), name)
+	slices.Sort(out)
+	return out, true
+}
+
+// without returns names without name.
+func without(names []string, name string) []string {
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		if n != name {
+			out = append(out, n)
+		}
+	}
+	return out
+}
