@@ -40,6 +40,8 @@ type Backend interface {
 	KeyTypes
 	AccessKeys
 	Audit
+	Changes
+	Database
 	// Close releases the database or connections; the Backend is unusable after.
 	Close() error
 }

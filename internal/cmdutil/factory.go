@@ -56,6 +56,8 @@ type Factory struct {
 	// LockTimeout bounds the wait for the database lock (default 1 s;
 	// shell completion uses ~100 ms).
 	LockTimeout time.Duration
+	// Bulk opens a local database for writing many records (apply).
+	Bulk bool
 	// NewRemote makes the backend of a remote profile. It authenticates with
 	// f.TokenSource(ctx).
 	NewRemote func(ctx context.Context, f *Factory, s *Settings) (backend.Backend, error)
@@ -226,7 +228,7 @@ func (f *Factory) Local(mode Mode) (*service.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := boltstore.Open(s.DB, boltstore.Options{ReadOnly: mode == ReadOnly, Timeout: f.LockTimeout})
+	db, err := boltstore.Open(s.DB, boltstore.Options{ReadOnly: mode == ReadOnly, Timeout: f.LockTimeout, Bulk: f.Bulk && mode == ReadWrite})
 	if err != nil {
 		return nil, err
 	}

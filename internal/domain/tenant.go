@@ -58,7 +58,7 @@ func DefaultSettings() TenantSettings {
 type TenantSettingsPatch struct {
 	MaxActiveKeysPerUser *int    `json:"maxActiveKeysPerUser,omitempty"`
 	KeyTTLDefault        *string `json:"keyTtlDefault,omitempty"`
-	KeyTTLMax            *string `json:"keyTtlMax,omitempty"`
+	KeyTTLMax            *string `json:"keyTtlMax,omitempty" spec:"nullable"`
 	RequireKeyExpiry     *bool   `json:"requireKeyExpiry,omitempty"`
 	RequireKeyName       *bool   `json:"requireKeyName,omitempty"`
 	RequireEmail         *bool   `json:"requireEmail,omitempty"`
@@ -113,10 +113,10 @@ func (p TenantSettingsPatch) Apply(s TenantSettings) (TenantSettings, error) {
 	setBool(&s.RequireGroup, p.RequireGroup)
 	setBool(&s.OneKeyPerType, p.OneKeyPerType)
 	setBool(&s.TokenReuse, p.TokenReuse)
-	if err := v.Err(); err != nil {
-		return s, err
-	}
-	return s, s.Validate()
+	// Report range and cross-setting problems too; a value that did not
+	// parse keeps its parse error (the first reason for a field wins).
+	v.AddError("settings", s.Validate())
+	return s, v.Err()
 }
 
 // Validate checks the ranges and the rules between settings.

@@ -22,6 +22,7 @@ type IOStreams struct {
 
 	stdinTTY  bool
 	stdoutTTY bool
+	stderrTTY bool
 	color     bool
 	inFd      int
 	lineIn    *bufio.Reader
@@ -35,6 +36,7 @@ func System() *IOStreams {
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		stdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
 		stdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+		stderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		inFd:      int(os.Stdin.Fd()),
 	}
 	_, noColor := os.LookupEnv("NO_COLOR")
@@ -50,6 +52,12 @@ func Test() (s *IOStreams, in, out, errOut *bytes.Buffer) {
 
 // SetTTY overrides terminal detection (tests).
 func (s *IOStreams) SetTTY(stdin, stdout bool) { s.stdinTTY, s.stdoutTTY = stdin, stdout }
+
+// SetStderrTTY overrides terminal detection of stderr (tests).
+func (s *IOStreams) SetStderrTTY(on bool) { s.stderrTTY = on }
+
+// IsStderrTTY reports whether stderr is a terminal: where progress bars go.
+func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
 
 // IsStdinTTY reports whether stdin is a terminal.
 func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/netip"
 	"strings"
+	"time"
 
 	"github.com/keyward/keyward/internal/backend"
 	"github.com/keyward/keyward/internal/cidr"
@@ -38,10 +39,10 @@ type userFields struct {
 
 func (f userFields) validate(v *domain.Validation) (email string) {
 	if f.displayName != nil {
-		v.AddError("displayName", domain.CheckText("displayName", *f.displayName, 128))
+		v.AddError("displayName", domain.CheckText("displayName", *f.displayName, domain.MaxDisplayNameLen))
 	}
 	if f.description != nil {
-		v.AddError("description", domain.CheckText("description", *f.description, 1024))
+		v.AddError("description", domain.CheckText("description", *f.description, domain.MaxDescriptionLen))
 	}
 	if f.email != nil && *f.email != "" {
 		e, err := domain.CheckEmail("email", *f.email)
@@ -106,31 +107,14 @@ func (s *Service) CreateServiceUser(ctx context.Context, tenant string, in backe
 			}
 			return domain.Conflict("service user %q already exists in tenant %q", in.ID, tenant)
 		}
-		if email == "" && t.Settings.RequireEmail {
-			return domain.Invalid("email", "is required in tenant %q (setting requireEmail)", tenant)
-		}
-		now := s.clock()
 		u := domain.ServiceUser{
 			ID: in.ID, Tenant: tenant, DisplayName: in.DisplayName, Description: in.Description,
 			Status: domain.UserActive, CIDRAllowList: cidr.Format(cidrs),
-			CreatedAt: now, CreatedBy: s.actorOf(ctx), UpdatedAt: now,
-		}
-		if err := setInitialMemberships(tx, t, &u, in.Policies, in.Groups); err != nil {
-			return err
 		}
 		if email != "" {
-			if err := claimEmail(tx, tenant, u.ID, email); err != nil {
-				return err
-			}
 			u.Email = &email
 		}
-		if err := tx.PutUser(u); err != nil {
-			return err
-		}
-		if err := s.audit(ctx, tx, tenant, "serviceuser:create", userResource(tenant, u.ID)); err != nil {
-			return err
-		}
-		if err := s.auditInitialMemberships(ctx, tx, u); err != nil {
+		if u, err = s.insertUser(ctx, tx, t, u, newUserOptions{policies: in.Policies, groups: in.Groups}); err != nil {
 			return err
 		}
 		out.ServiceUser, out.Created = u, true
@@ -147,6 +131,76 @@ func (s *Service) CreateServiceUser(ctx context.Context, tenant string, in backe
 		return err
 	})
 	return out, err
+}
+
+// newUserOptions are what insertUser adds to a new user: its first
+// policies and groups, and — from bulk apply, which encodes ahead of the
+// transaction — the user's record and audit event already encoded.
+type newUserOptions struct {
+	policies, groups []string
+	encoded          *encodedUser
+}
+
+// encodedUser is a new user's record and creation event, encoded ahead.
+type encodedUser struct {
+	record boltstore.EncodedUser
+	event  boltstore.EncodedAudit
+}
+
+// insertUser stores a new, validated user of tenant t with its e-mail index
+// entry, memberships and audit events, and returns it with its creation
+// fields set. It enforces the tenant's requireEmail and requireGroup,
+// e-mail uniqueness, and that the policies and groups exist. With
+// opts.encoded, u already has its creation fields and is stored as encoded.
+func (s *Service) insertUser(ctx context.Context, tx *boltstore.Tx, t domain.Tenant, u domain.ServiceUser, opts newUserOptions) (domain.ServiceUser, error) {
+	if u.Email == nil && t.Settings.RequireEmail {
+		return u, domain.Invalid("email", "is required in tenant %q (setting requireEmail)", t.ID)
+	}
+	if opts.encoded == nil {
+		now := s.clock()
+		u.CreatedAt, u.CreatedBy, u.UpdatedAt = now, s.actorOf(ctx), now
+	}
+	if err := setInitialMemberships(tx, t, &u, opts.policies, opts.groups); err != nil {
+		return u, err
+	}
+	if len(u.Policies)+len(u.Groups) > 0 {
+		opts.encoded = nil // encoded without them
+	}
+	if u.Email != nil {
+		if err := claimEmail(tx, t.ID, u.ID, *u.Email); err != nil {
+			return u, err
+		}
+	}
+	if opts.encoded != nil {
+		if err := tx.PutEncodedUser(opts.encoded.record); err != nil {
+			return u, err
+		}
+		if err := tx.AppendEncodedAudit(opts.encoded.event); err != nil {
+			return u, err
+		}
+	} else {
+		if err := tx.PutUser(u); err != nil {
+			return u, err
+		}
+		if err := s.audit(ctx, tx, t.ID, "serviceuser:create", userResource(t.ID, u.ID)); err != nil {
+			return u, err
+		}
+	}
+	return u, s.auditInitialMemberships(ctx, tx, u)
+}
+
+// encodeNewUser encodes u, created at now by actor without policies or
+// groups, with its creation event.
+func encodeNewUser(u *domain.ServiceUser, now time.Time, actor string) (*encodedUser, error) {
+	u.CreatedAt, u.CreatedBy, u.UpdatedAt = now, actor, now
+	u.Policies, u.Groups = []string{}, []string{} // as insertUser leaves them
+	record, err := boltstore.EncodeUser(*u)
+	if err != nil {
+		return nil, err
+	}
+	event, err := boltstore.EncodeAudit(domain.AuditEvent{Time: now, Actor: actor, Tenant: u.Tenant,
+		Action: "serviceuser:create", Target: userResource(u.Tenant, u.ID), Outcome: domain.OutcomeSuccess})
+	return &encodedUser{record, event}, err
 }
 
 // ListServiceUsers implements backend.ServiceUsers.
@@ -265,20 +319,8 @@ func (s *Service) UpdateServiceUser(ctx context.Context, tenant, id string, in b
 			u.CIDRAllowList = cidr.Format(cidrs)
 		}
 		if in.Email != nil {
-			if email == "" && t.Settings.RequireEmail {
-				return domain.Invalid("email", "is required in tenant %q (setting requireEmail)", tenant)
-			}
-			if u.Email != nil && domain.EmailKey(*u.Email) != domain.EmailKey(email) {
-				if err := tx.DeleteEmail(tenant, *u.Email); err != nil {
-					return err
-				}
-			}
-			u.Email = nil
-			if email != "" {
-				if err := claimEmail(tx, tenant, id, email); err != nil {
-					return err
-				}
-				u.Email = &email
+			if err := setUserEmail(tx, t, &u, email); err != nil {
+				return err
 			}
 		}
 		u.UpdatedAt = s.clock()
@@ -292,6 +334,27 @@ func (s *Service) UpdateServiceUser(ctx context.Context, tenant, id string, in b
 		return err
 	})
 	return out, err
+}
+
+// setUserEmail changes u's address to email ("" removes it), keeping the
+// e-mail index in step; it enforces requireEmail and uniqueness.
+func setUserEmail(tx *boltstore.Tx, t domain.Tenant, u *domain.ServiceUser, email string) error {
+	if email == "" && t.Settings.RequireEmail {
+		return domain.Invalid("email", "is required in tenant %q (setting requireEmail)", t.ID)
+	}
+	if u.Email != nil && domain.EmailKey(*u.Email) != domain.EmailKey(email) {
+		if err := tx.DeleteEmail(t.ID, *u.Email); err != nil {
+			return err
+		}
+	}
+	u.Email = nil
+	if email != "" {
+		if err := claimEmail(tx, t.ID, u.ID, email); err != nil {
+			return err
+		}
+		u.Email = &email
+	}
+	return nil
 }
 
 // SetServiceUserStatus implements backend.ServiceUsers.
@@ -328,32 +391,39 @@ func (s *Service) DeleteServiceUser(ctx context.Context, tenant, id string) erro
 		if err != nil {
 			return err
 		}
-		var keys []boltstore.KeyRecord
-		if err := tx.ForEachKeyOfUser(tenant, id, func(k boltstore.KeyRecord) error {
-			keys = append(keys, k)
-			return nil
-		}); err != nil {
-			return err
-		}
-		for _, k := range keys {
-			if err := tx.DeleteKey(k); err != nil {
-				return err
-			}
-		}
-		if u.Email != nil {
-			if err := tx.DeleteEmail(tenant, *u.Email); err != nil {
-				return err
-			}
-		}
-		if err := tx.DeleteUser(tenant, id); err != nil {
-			return err
-		}
-		if err := s.removeOwnerEverywhere(tx, tenant, id); err != nil {
-			return err
-		}
-		if _, err := authzChanged(tx); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, tenant, "serviceuser:delete", userResource(tenant, id))
+		return s.removeUser(ctx, tx, u)
 	})
+}
+
+// removeUser deletes u with its keys and e-mail index entry, removes it as
+// an owner of other users, and audits the deletion.
+func (s *Service) removeUser(ctx context.Context, tx *boltstore.Tx, u domain.ServiceUser) error {
+	tenant, id := u.Tenant, u.ID
+	var keys []boltstore.KeyRecord
+	if err := tx.ForEachKeyOfUser(tenant, id, func(k boltstore.KeyRecord) error {
+		keys = append(keys, k)
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := tx.DeleteKey(k); err != nil {
+			return err
+		}
+	}
+	if u.Email != nil {
+		if err := tx.DeleteEmail(tenant, *u.Email); err != nil {
+			return err
+		}
+	}
+	if err := tx.DeleteUser(tenant, id); err != nil {
+		return err
+	}
+	if err := s.removeOwnerEverywhere(tx, tenant, id); err != nil {
+		return err
+	}
+	if _, err := authzChanged(tx); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, tenant, "serviceuser:delete", userResource(tenant, id))
 }

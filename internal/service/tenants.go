@@ -34,7 +34,7 @@ func (s *Service) CreateTenant(ctx context.Context, in backend.CreateTenantInput
 	if in.Name == "" {
 		in.Name = in.ID
 	}
-	v.AddError("name", domain.CheckText("name", in.Name, 128))
+	v.AddError("name", domain.CheckText("name", in.Name, domain.MaxDisplayNameLen))
 	settings, err := in.Settings.Apply(domain.DefaultSettings())
 	v.AddError("settings", err)
 	if err := v.Err(); err != nil {
@@ -54,15 +54,31 @@ func (s *Service) CreateTenant(ctx context.Context, in backend.CreateTenantInput
 			}
 			return domain.Conflict("tenant %q already exists", in.ID)
 		}
-		now := s.clock()
-		out = domain.Tenant{ID: in.ID, Name: in.Name, Settings: settings, CreatedAt: now, UpdatedAt: now}
-		if err := tx.PutTenant(out); err != nil {
-			return err
-		}
-		created = true
-		return s.audit(ctx, tx, in.ID, "tenant:create", tenantResource(in.ID))
+		out, err = s.insertTenant(ctx, tx, domain.Tenant{ID: in.ID, Name: in.Name, Settings: settings})
+		created = err == nil
+		return err
 	})
 	return out, created, err
+}
+
+// insertTenant stores a new, validated tenant with its audit event and
+// returns it with its times set.
+func (s *Service) insertTenant(ctx context.Context, tx *boltstore.Tx, t domain.Tenant) (domain.Tenant, error) {
+	now := s.clock()
+	t.CreatedAt, t.UpdatedAt = now, now
+	if err := tx.PutTenant(t); err != nil {
+		return t, err
+	}
+	return t, s.audit(ctx, tx, t.ID, "tenant:create", tenantResource(t.ID))
+}
+
+// storeTenant writes a changed tenant with its audit event.
+func (s *Service) storeTenant(ctx context.Context, tx *boltstore.Tx, t domain.Tenant) (domain.Tenant, error) {
+	t.UpdatedAt = s.clock()
+	if err := tx.PutTenant(t); err != nil {
+		return t, err
+	}
+	return t, s.audit(ctx, tx, t.ID, "tenant:update", tenantResource(t.ID))
 }
 
 // ListTenants implements backend.Tenants.
@@ -93,7 +109,7 @@ func (s *Service) GetTenant(ctx context.Context, id string) (domain.Tenant, erro
 // UpdateTenant implements backend.Tenants.
 func (s *Service) UpdateTenant(ctx context.Context, id string, in backend.UpdateTenantInput) (domain.Tenant, error) {
 	if in.Name != nil {
-		if err := domain.CheckText("name", *in.Name, 128); err != nil {
+		if err := domain.CheckText("name", *in.Name, domain.MaxDisplayNameLen); err != nil {
 			return domain.Tenant{}, err
 		}
 		if *in.Name == "" {
@@ -115,12 +131,8 @@ func (s *Service) UpdateTenant(ctx context.Context, id string, in backend.Update
 		if t.Settings, err = in.Settings.Apply(t.Settings); err != nil {
 			return err
 		}
-		t.UpdatedAt = s.clock()
-		if err := tx.PutTenant(t); err != nil {
-			return err
-		}
-		out = t
-		return s.audit(ctx, tx, id, "tenant:update", tenantResource(id))
+		out, err = s.storeTenant(ctx, tx, t)
+		return err
 	})
 	return out, err
 }

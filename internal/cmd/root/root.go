@@ -12,8 +12,11 @@ import (
 	"strings"
 	"syscall"
 
+	applycmd "github.com/keyward/keyward/internal/cmd/apply"
 	"github.com/keyward/keyward/internal/cmd/audit"
 	"github.com/keyward/keyward/internal/cmd/completion"
+	dbcmd "github.com/keyward/keyward/internal/cmd/db"
+	"github.com/keyward/keyward/internal/cmd/export"
 	"github.com/keyward/keyward/internal/cmd/group"
 	"github.com/keyward/keyward/internal/cmd/key"
 	"github.com/keyward/keyward/internal/cmd/keytype"
@@ -78,6 +81,9 @@ or, with a remote profile, against a keyward server.`,
 		group.NewCmdGroup(f),
 		key.NewCmdKey(f),
 		audit.NewCmdAudit(f),
+		applycmd.NewCmdApply(f, nil),
+		export.NewCmdExport(f, nil),
+		dbcmd.NewCmdDB(f),
 		profile.NewCmdProfile(f),
 		tokencmd.NewCmdToken(f),
 		versioncmd.NewCmdVersion(f),

@@ -22,20 +22,26 @@ import (
 
 var update = flag.Bool("update", false, "update testscript golden files")
 
-// TestMain makes `keyward` (in-process, with the test clock) and
-// `keyward-holdlock` available to scripts.
+// TestMain makes `keyward` (in-process, with the test clock),
+// `keyward-holdlock` and `keyward-holdread` available to scripts.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"keyward":          func() { os.Exit(runWithTestClock()) },
 		"keyward-holdlock": holdLock,
+		"keyward-holdread": holdRead,
 	})
 }
 
 // runWithTestClock runs keyward with its clock read from
-// $KEYWARD_TEST_CLOCK_FILE when set: only the test binary can move time,
-// never the shipped one.
+// $KEYWARD_TEST_CLOCK_FILE when set, and stderr taken for a terminal with
+// $KEYWARD_TEST_STDERR_TTY=1: only the test binary has these knobs, never
+// the shipped one.
 func runWithTestClock() int {
 	f := cmdutil.New(iostreams.System())
+	// Scripts cannot give stderr a terminal; this stands in for one.
+	if os.Getenv("KEYWARD_TEST_STDERR_TTY") == "1" {
+		f.IOStreams.SetStderrTTY(true)
+	}
 	if path := os.Getenv("KEYWARD_TEST_CLOCK_FILE"); path != "" {
 		f.Now = func() time.Time {
 			raw, err := os.ReadFile(path)
@@ -67,6 +73,28 @@ func holdLock() {
 	<-stop
 }
 
+// holdRead opens the database named by its argument read-only (a shared
+// lock, like another keyward reading), starts a read transaction, writes
+// "$1.reading", and holds both until interrupted.
+func holdRead() {
+	db, err := bolt.Open(os.Args[1], 0o600, &bolt.Options{ReadOnly: true, Timeout: 5 * time.Second})
+	if err != nil {
+		os.Stderr.WriteString(err.Error() + "\n")
+		os.Exit(1)
+	}
+	defer db.Close()
+	tx, err := db.Begin(false)
+	if err != nil {
+		os.Stderr.WriteString(err.Error() + "\n")
+		os.Exit(1)
+	}
+	defer tx.Rollback()
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	os.WriteFile(os.Args[1]+".reading", nil, 0o600)
+	<-stop
+}
+
 func TestScripts(t *testing.T) {
 	testscript.Run(t, scriptParams(t, "testdata/script"))
 }
@@ -80,6 +108,12 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			work := env.WorkDir
+			// The committed database of the previous schema (migrate.txtar).
+			fixture, err := filepath.Abs("../../store/boltstore/testdata/schema0.db")
+			if err != nil {
+				return err
+			}
+			env.Setenv("SCHEMA0_DB", fixture)
 			for k, v := range map[string]string{
 				"HOME":                    filepath.Join(work, "home"),
 				"XDG_DATA_HOME":           filepath.Join(work, "home", "data"),

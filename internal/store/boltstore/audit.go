@@ -11,6 +11,7 @@ import (
 // AppendAudit stores ev with the next sequence number (set on ev).
 func (tx *Tx) AppendAudit(ev *domain.AuditEvent) error {
 	b := tx.top(bucketAudit)
+	b.FillPercent = 1 // keys only ever grow: pack pages full
 	seq, err := b.NextSequence()
 	if err != nil {
 		return err

@@ -23,7 +23,15 @@ type Options struct {
 	// Timeout bounds the wait for the file lock (1 s for commands, ~100 ms
 	// for shell completion). Zero means 1 s.
 	Timeout time.Duration
+	// Bulk prepares for writing many records (keyward apply): a large
+	// initial memory map — address space, not memory — spares a growing
+	// file the remaps that copy every node of the open transaction. The
+	// file then grows in 16 MB steps (sparse) instead of doubling.
+	Bulk bool
 }
+
+// bulkMmapSize is the address space mapped at open for bulk writes.
+const bulkMmapSize = 1 << 30
 
 // DB is an open keyward database.
 type DB struct {
@@ -64,7 +72,11 @@ func (db *DB) open() error {
 			return err
 		}
 	}
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly})
+	bo := &bolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly}
+	if opts.Bulk && !opts.ReadOnly {
+		bo.InitialMmapSize = bulkMmapSize
+	}
+	b, err := bolt.Open(path, 0o600, bo)
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrTimeout) {
 			return &domain.Error{Code: domain.CodeBusy, Message: ErrLockedMessage}
@@ -181,15 +193,18 @@ func (tx *Tx) schemaVersion() (int, error) {
 	return v, nil
 }
 
-// migrations[i] upgrades schema i to i+1. Version 0 is an empty file.
+// migrations[i] upgrades schema i to i+1 (see layout.go for what each
+// version holds).
 var migrations = []func(*Tx) error{
+	// 0→1: an empty file gets the buckets; a pre-release file, which kept
+	// the records but no derived indexes, also gets its indexes built.
 	0: func(tx *Tx) error {
 		for _, name := range topLevelBuckets {
 			if _, err := tx.tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
 		}
-		return nil
+		return tx.rebuildIndexes()
 	},
 }
 

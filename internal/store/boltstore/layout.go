@@ -41,6 +41,22 @@
 //	  <seq, 8 bytes big-endian> domain.AuditEvent
 //
 // Indexes are written in the same transaction as the records they index.
+// They are derived data: rebuildIndexes (indexes.go) recomputes them from
+// the records, and Check (check.go) verifies that they match.
+//
+// # Schema versions and migrations
+//
+//   - 0: a file without meta/schema. Either empty (a new file), or written
+//     by a pre-release keyward that kept the records above — meta/pepper,
+//     tenants/, t/<tenant>/users and keys — but no derived index: no
+//     t/<tenant>/emails, keyindex/ or secretindex/.
+//     testdata/schema0.db is such a file.
+//   - 1: the layout above. Migration 0→1 creates the missing buckets and
+//     builds every index from the records.
+//
+// A read-write open migrates on its first write transaction; a read-only
+// open reads an old file as it is. A newer version than SchemaVersion is
+// refused.
 package boltstore
 
 // SchemaVersion is the layout this binary reads and writes.

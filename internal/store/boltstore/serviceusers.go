@@ -19,13 +19,11 @@ func (tx *Tx) User(tenant, id string) (domain.ServiceUser, bool, error) {
 // PutUser creates or replaces a user record. It does not touch the e-mail
 // index: callers keep it in step with PutEmail and DeleteEmail.
 func (tx *Tx) PutUser(u domain.ServiceUser) error {
-	b, err := tx.tenantBucket(u.Tenant, bucketUsers, true)
+	e, err := EncodeUser(u)
 	if err != nil {
 		return err
 	}
-	u.AccessKeys, u.AllowedKeyTypes = nil, nil
-	tx.userChanged(u.Tenant, u.ID)
-	return putJSON(b, []byte(u.ID), u)
+	return tx.PutEncodedUser(e)
 }
 
 // DeleteUser removes a user record (not its keys or e-mail index entry).

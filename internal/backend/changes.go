@@ -1,0 +1,203 @@
+package backend
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+)
+
+// Changes applies declared object states in bulk: what `keyward apply`
+// calls, one chunk of a plan at a time.
+//
+// # Kinds: the extension point
+//
+// A kind (Tenant, ServiceUser; later Policy, Group, KeyType, AccessKey) is
+// declared once, in its own file in this package (spec_<kind>.go): a Spec
+// type whose JSON fields are the file format's camelCase fields, and a
+// RegisterKind call giving its name, apply order, default state, and how to
+// load the current objects through the Backend. Everything generic — the
+// file reader with positions and unknown-field errors, plan and diff, dry
+// run, prune, export, the JSON of Change — works from that registration.
+// The service then registers how to write the kind
+// (internal/service/apply_<kind>.go), and a kind may add cross-object checks
+// that run before anything is written (internal/apply/check_<kind>.go).
+type Changes interface {
+	// ApplyChanges performs changes in order, in one transaction: all of them
+	// or, on error, none. The result has one entry per change, in order.
+	//
+	// OpPut creates the object when it is missing and otherwise sets the
+	// fields its Spec gives (nil fields are left as they are); an object
+	// already in the declared state is not written or audited (ActionUnchanged).
+	// OpDelete deletes the object (ActionDelete) or reports ActionUnchanged
+	// when it is already gone. Each object actually changed gets the audit
+	// events of the single-object commands, and the same rules apply (limits,
+	// uniqueness, reserved objects); an error names the object it refused.
+	// At most MaxChangesPerCall changes per call (CodeInvalid beyond).
+	ApplyChanges(ctx context.Context, changes []Change) ([]ChangeResult, error)
+}
+
+// MaxChangesPerCall bounds one ApplyChanges call, and so one transaction.
+const MaxChangesPerCall = 10000
+
+// Op is what a Change does.
+type Op string
+
+// Change operations.
+const (
+	OpPut    Op = "put"
+	OpDelete Op = "delete"
+)
+
+// Action is what happened (or, in a plan, would happen) to one object.
+type Action string
+
+// Actions, as plans and results name them.
+const (
+	ActionCreate    Action = "create"
+	ActionUpdate    Action = "update"
+	ActionUnchanged Action = "unchanged"
+	ActionDelete    Action = "delete"
+)
+
+// Ref names one object: its kind, tenant (empty for tenants themselves) and id.
+type Ref struct {
+	Kind   string `json:"kind"`
+	Tenant string `json:"tenant,omitempty"`
+	ID     string `json:"id"`
+}
+
+// String is how messages name an object: "Tenant acme", "ServiceUser acme/ci-bot".
+func (r Ref) String() string {
+	if r.Tenant == "" {
+		return r.Kind + " " + r.ID
+	}
+	return r.Kind + " " + r.Tenant + "/" + r.ID
+}
+
+// Change is one step of a plan. Spec is set for OpPut and nil for OpDelete.
+// Its JSON is {"op","kind","tenant","id","spec"}; decoding looks the spec
+// type up by kind.
+type Change struct {
+	Op   Op
+	Ref  Ref
+	Spec Spec
+}
+
+// ChangeResult says what ApplyChanges did to one object.
+type ChangeResult struct {
+	Ref
+	Action Action `json:"action"`
+}
+
+// Spec is the declared state of one object: the fields a file gives. A nil
+// pointer field is not declared; apply leaves it as it is (a new object
+// takes its default).
+type Spec interface {
+	// Ref names the object.
+	Ref() Ref
+	// Validate checks the declared fields on their own, without knowing the
+	// current state: what apply checks before writing anything. Errors are
+	// CodeInvalid with Fields named by JSON path ("email", "settings.tokenTtl").
+	Validate() error
+	// Merge returns base — the complete spec of the current object, or the
+	// kind's Default for a new one — with this spec's declared fields set,
+	// checked as a whole and in canonical form (durations as "90d"). It
+	// expects a spec that passed Validate.
+	Merge(base Spec) (Spec, error)
+}
+
+// Kind describes one kind of object for apply and export.
+type Kind struct {
+	// Name is the `kind:` of the file format ("ServiceUser").
+	Name string
+	// Order sorts kinds for apply: lower first (tenants before the objects
+	// in them); deletes run in the reverse order.
+	Order int
+	// Namespaced kinds live in a tenant; a spec without one takes the
+	// command's tenant. Prune deletes only namespaced objects.
+	Namespaced bool
+	// New returns an empty spec to decode into.
+	New func() Spec
+	// Default returns the complete spec of a new object named ref.
+	Default func(ref Ref) Spec
+	// Builtin reports objects keyward creates itself (the default and system
+	// tenants): never pruned, and exported only once changed.
+	Builtin func(ref Ref) bool
+	// Load returns the complete specs of the current objects of this kind in
+	// tenant (every object for a kind that is not namespaced), by id. A
+	// missing tenant or database gives none.
+	Load func(ctx context.Context, b Backend, tenant string) ([]Spec, error)
+}
+
+var kinds = map[string]Kind{}
+
+// RegisterKind adds a kind; each kind's file calls it from init.
+func RegisterKind(k Kind) {
+	if _, dup := kinds[k.Name]; dup {
+		panic("backend: kind " + k.Name + " registered twice")
+	}
+	if k.Builtin == nil {
+		k.Builtin = func(Ref) bool { return false }
+	}
+	kinds[k.Name] = k
+}
+
+// LookupKind returns the kind named name.
+func LookupKind(name string) (Kind, bool) {
+	k, ok := kinds[name]
+	return k, ok
+}
+
+// Kinds returns every registered kind in apply order.
+func Kinds() []Kind {
+	out := make([]Kind, 0, len(kinds))
+	for _, k := range kinds {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Order < out[j].Order })
+	return out
+}
+
+type changeJSON struct {
+	Op     Op              `json:"op"`
+	Kind   string          `json:"kind"`
+	Tenant string          `json:"tenant,omitempty"`
+	ID     string          `json:"id"`
+	Spec   json.RawMessage `json:"spec,omitempty"`
+}
+
+// MarshalJSON writes {"op","kind","tenant","id","spec"}.
+func (c Change) MarshalJSON() ([]byte, error) {
+	out := changeJSON{Op: c.Op, Kind: c.Ref.Kind, Tenant: c.Ref.Tenant, ID: c.Ref.ID}
+	if c.Spec != nil {
+		raw, err := json.Marshal(c.Spec)
+		if err != nil {
+			return nil, err
+		}
+		out.Spec = raw
+	}
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON decodes a change, its spec by the registered kind.
+func (c *Change) UnmarshalJSON(raw []byte) error {
+	var in changeJSON
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return err
+	}
+	*c = Change{Op: in.Op, Ref: Ref{Kind: in.Kind, Tenant: in.Tenant, ID: in.ID}}
+	if len(in.Spec) == 0 || string(in.Spec) == "null" {
+		return nil
+	}
+	k, ok := LookupKind(in.Kind)
+	if !ok {
+		return fmt.Errorf("unknown kind %q", in.Kind)
+	}
+	spec := k.New()
+	if err := json.Unmarshal(in.Spec, spec); err != nil {
+		return fmt.Errorf("%s spec: %w", in.Kind, err)
+	}
+	c.Spec = spec
+	return nil
+}

@@ -1,0 +1,163 @@
+package manifest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/keyward/keyward/internal/backend"
+	"go.yaml.in/yaml/v3"
+)
+
+// Format is the syntax Writer writes.
+type Format int
+
+// Formats.
+const (
+	// YAML is a stream of documents separated by `---`.
+	YAML Format = iota
+	// JSON is one array of objects.
+	JSON
+)
+
+// Writer writes specs as objects of the file format — apiVersion, kind,
+// then every field of the spec in order (a nullable field's "" as null) —
+// so that what it writes reads back as the same specs.
+type Writer struct {
+	w      *bufio.Writer
+	format Format
+	yaml   *yaml.Encoder
+	n      int
+}
+
+// NewWriter returns a Writer to w; Close finishes the output.
+func NewWriter(w io.Writer, format Format) *Writer {
+	out := &Writer{w: bufio.NewWriterSize(w, 64<<10), format: format}
+	if format == YAML {
+		out.yaml = yaml.NewEncoder(out.w)
+		out.yaml.SetIndent(2)
+	}
+	return out
+}
+
+// Write writes one object.
+func (w *Writer) Write(spec backend.Spec) error {
+	fields := append([]backend.SpecField{{Name: "apiVersion", Value: APIVersion}, {Name: "kind", Value: spec.Ref().Kind}}, backend.SpecFields(spec)...)
+	w.n++
+	if w.format == YAML {
+		return w.yaml.Encode(yamlMapping(fields))
+	}
+	if w.n == 1 {
+		w.w.WriteString("[\n  ")
+	} else {
+		w.w.WriteString(",\n  ")
+	}
+	var buf bytes.Buffer
+	writeJSONObject(&buf, fields, "  ")
+	_, err := w.w.Write(buf.Bytes())
+	return err
+}
+
+// Close ends the output (the JSON array) and flushes it.
+func (w *Writer) Close() error {
+	if w.format == YAML {
+		if w.n > 0 {
+			if err := w.yaml.Close(); err != nil {
+				return err
+			}
+		}
+	} else if w.n == 0 {
+		w.w.WriteString("[]\n")
+	} else {
+		w.w.WriteString("\n]\n")
+	}
+	return w.w.Flush()
+}
+
+// yaml11Bool are the words YAML 1.1 reads as booleans; yaml.v3 writes them
+// plain, since YAML 1.2 reads them as strings.
+var yaml11Bool = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("y Y yes Yes YES n N no No NO on On ON off Off OFF") {
+		yaml11Bool[w] = true
+	}
+}
+
+func yamlMapping(fields []backend.SpecField) *yaml.Node {
+	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	for _, f := range fields {
+		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: f.Name}, yamlValue(f.Value))
+	}
+	if len(m.Content) == 0 {
+		m.Style = yaml.FlowStyle
+	}
+	return m
+}
+
+func yamlValue(v any) *yaml.Node {
+	switch v := v.(type) {
+	case nil:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}
+	case string:
+		n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v}
+		if yaml11Bool[v] {
+			n.Style = yaml.DoubleQuotedStyle // "yes" stays a string for YAML 1.1 readers too
+		}
+		return n
+	case bool:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(v)}
+	case int:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(v)}
+	case []string:
+		s := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		for _, item := range v {
+			s.Content = append(s.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: item})
+		}
+		if len(v) == 0 {
+			s.Style = yaml.FlowStyle
+		}
+		return s
+	case []backend.SpecField:
+		return yamlMapping(v)
+	}
+	panic(fmt.Sprintf("manifest: cannot write a field value of type %T", v))
+}
+
+// writeJSONObject writes fields as an indented JSON object, keys in order.
+func writeJSONObject(buf *bytes.Buffer, fields []backend.SpecField, indent string) {
+	if len(fields) == 0 {
+		buf.WriteString("{}")
+		return
+	}
+	buf.WriteString("{\n")
+	for i, f := range fields {
+		buf.WriteString(indent + "  ")
+		writeJSONValue(buf, f.Name, indent)
+		buf.WriteString(": ")
+		if nested, ok := f.Value.([]backend.SpecField); ok {
+			writeJSONObject(buf, nested, indent+"  ")
+		} else {
+			writeJSONValue(buf, f.Value, indent)
+		}
+		if i < len(fields)-1 {
+			buf.WriteByte(',')
+		}
+		buf.WriteByte('\n')
+	}
+	buf.WriteString(indent + "}")
+}
+
+func writeJSONValue(buf *bytes.Buffer, v any, indent string) {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if list, ok := v.([]string); ok && len(list) > 0 {
+		enc.SetIndent(indent+"  ", "  ")
+	}
+	enc.Encode(v)               //nolint:errcheck // strings, bools, ints and lists of strings always encode
+	buf.Truncate(buf.Len() - 1) // Encode's newline
+}
