@@ -25,6 +25,7 @@ import (
 	"github.com/keyward/keyward/internal/cmd/serve"
 	"github.com/keyward/keyward/internal/cmd/serviceuser"
 	"github.com/keyward/keyward/internal/cmd/tenant"
+	tokencmd "github.com/keyward/keyward/internal/cmd/token"
 	versioncmd "github.com/keyward/keyward/internal/cmd/version"
 	"github.com/keyward/keyward/internal/cmdutil"
 	"github.com/keyward/keyward/internal/config"
@@ -86,6 +87,7 @@ or, with a remote profile, against a keyward server.`,
 		dbcmd.NewCmdDB(f),
 		profile.NewCmdProfile(f),
 		serve.NewCmdServe(f, nil),
+		tokencmd.NewCmdToken(f),
 		versioncmd.NewCmdVersion(f),
 		completion.NewCmdCompletion(f),
 	)

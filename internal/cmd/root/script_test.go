@@ -3,7 +3,6 @@ package root_test
 import (
 	"context"
 	"flag"
-	"fmt"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -130,6 +129,7 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 				"KEYWARD_TEST_CLOCK_FILE": filepath.Join(work, "clock"),
 				"USER":                    "tester",
 				"ACTOR":                   `local:[^\t]+`,
+				"UNIQ":                    uniqueName(),
 			} {
 				env.Setenv(k, v)
 			}
@@ -141,17 +141,26 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 			}
 			return os.WriteFile(filepath.Join(work, "clock"), []byte("2026-11-23T12:00:00Z\n"), 0o600)
 		},
-		Condition: func(cond string) (bool, error) {
-			if cond == "remote" {
-				return false, nil
-			}
-			return false, fmt.Errorf("unknown condition %q", cond)
-		},
+		Condition: conditions(false),
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"clock":    cmdClock,
-			"waitfile": cmdWaitFile,
-			"fmode":    cmdFileMode,
+			"clock":       cmdClock,
+			"waitfile":    cmdWaitFile,
+			"fmode":       cmdFileMode,
+			"tokenserver": cmdTokenServer,
+			"silentbus":   cmdSilentBus,
 		},
+	}
+}
+
+// conditions answers the scripts' conditions: [remote] (whether the
+// scenario runs against a live `keyward serve`, see TestScriptsRemote) and
+// those of scriptCondition.
+func conditions(remote bool) func(string) (bool, error) {
+	return func(cond string) (bool, error) {
+		if cond == "remote" {
+			return remote, nil
+		}
+		return scriptCondition(cond)
 	}
 }
 

@@ -34,12 +34,7 @@ func TestScriptsRemote(t *testing.T) {
 		}
 		return startServe(env)
 	}
-	p.Condition = func(cond string) (bool, error) {
-		if cond == "remote" {
-			return true, nil
-		}
-		return false, fmt.Errorf("unknown condition %q", cond)
-	}
+	p.Condition = conditions(true)
 	testscript.Run(t, p)
 }
 
@@ -99,6 +94,10 @@ func startServe(env *testscript.Env) error {
 	env.Setenv("ACTOR", "serviceuser:system/admin")
 	env.Setenv("SERVE_LOG", logPath)
 	env.Setenv("SERVE_DB", dbPath)
+	env.Setenv("ADMIN_KEY_ID", keyID)
+	if err := os.WriteFile(filepath.Join(env.WorkDir, "admin.secret"), []byte(secret+"\n"), 0o600); err != nil {
+		return err
+	}
 	env.Defer(func() {
 		cancel()
 		if err := <-done; err != nil {
