@@ -61,6 +61,9 @@ func startServe(env *testscript.Env) error {
 		return err
 	}
 
+	if err := os.WriteFile(filepath.Join(env.WorkDir, "admin.secret"), []byte(secret+"\n"), 0o600); err != nil {
+		return err
+	}
 	logPath := filepath.Join(env.WorkDir, "serve.log")
 	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
@@ -95,9 +98,6 @@ func startServe(env *testscript.Env) error {
 	env.Setenv("SERVE_LOG", logPath)
 	env.Setenv("SERVE_DB", dbPath)
 	env.Setenv("ADMIN_KEY_ID", keyID)
-	if err := os.WriteFile(filepath.Join(env.WorkDir, "admin.secret"), []byte(secret+"\n"), 0o600); err != nil {
-		return err
-	}
 	env.Defer(func() {
 		cancel()
 		if err := <-done; err != nil {
