@@ -21,7 +21,11 @@ func (c *Client) download(ctx context.Context, method, path string, w io.Writer)
 		}
 		req.Header.Set("Authorization", "Bearer "+tok)
 		req.Header.Set("User-Agent", c.userAgent)
-		resp, err := c.http.Do(req)
+		// A large download outlasts the client's per-exchange timeout;
+		// ctx bounds it instead.
+		long := *c.http
+		long.Timeout = 0
+		resp, err := long.Do(req)
 		if err != nil {
 			if ctx.Err() != nil {
 				return 0, ctx.Err()
