@@ -124,6 +124,15 @@ func yamlValue(v any) *yaml.Node {
 		return s
 	case []backend.SpecField:
 		return yamlMapping(v)
+	case [][]backend.SpecField:
+		s := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		for _, item := range v {
+			s.Content = append(s.Content, yamlMapping(item))
+		}
+		if len(v) == 0 {
+			s.Style = yaml.FlowStyle
+		}
+		return s
 	}
 	panic(fmt.Sprintf("manifest: cannot write a field value of type %T", v))
 }
@@ -141,6 +150,8 @@ func writeJSONObject(buf *bytes.Buffer, fields []backend.SpecField, indent strin
 		buf.WriteString(": ")
 		if nested, ok := f.Value.([]backend.SpecField); ok {
 			writeJSONObject(buf, nested, indent+"  ")
+		} else if items, ok := f.Value.([][]backend.SpecField); ok {
+			writeJSONList(buf, items, indent+"  ")
 		} else {
 			writeJSONValue(buf, f.Value, indent)
 		}
@@ -160,4 +171,22 @@ func writeJSONValue(buf *bytes.Buffer, v any, indent string) {
 	}
 	enc.Encode(v)               //nolint:errcheck // strings, bools, ints and lists of strings always encode
 	buf.Truncate(buf.Len() - 1) // Encode's newline
+}
+
+// writeJSONList writes a list of objects, indented, keys in order.
+func writeJSONList(buf *bytes.Buffer, items [][]backend.SpecField, indent string) {
+	if len(items) == 0 {
+		buf.WriteString("[]")
+		return
+	}
+	buf.WriteString("[\n")
+	for i, item := range items {
+		buf.WriteString(indent + "  ")
+		writeJSONObject(buf, item, indent+"  ")
+		if i < len(items)-1 {
+			buf.WriteByte(',')
+		}
+		buf.WriteByte('\n')
+	}
+	buf.WriteString(indent + "]")
 }
