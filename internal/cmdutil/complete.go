@@ -8,6 +8,7 @@ import (
 
 	"github.com/keyward/keyward/internal/authz"
 	"github.com/keyward/keyward/internal/backend"
+	"github.com/keyward/keyward/internal/credstore"
 	"github.com/keyward/keyward/internal/domain"
 	"github.com/spf13/cobra"
 )
@@ -90,6 +91,11 @@ func CompleteNames(f *Factory, list NameLister) cobra.CompletionFunc {
 // short lock timeout.
 func (f *Factory) completionBackend(ctx context.Context) (backend.Backend, error) {
 	f.LockTimeout = CompletionLockTimeout
+	if f.Keyring == nil {
+		// A remote profile's token comes from the keyring: a wedged one
+		// must not hold the prompt for the usual 3 s.
+		f.Keyring = &credstore.Keyring{Timeout: CompletionTimeout / 2}
+	}
 	return f.Backend(ctx, ReadOnly)
 }
 

@@ -15,6 +15,8 @@ import (
 
 	"github.com/keyward/keyward/internal/backend"
 	"github.com/keyward/keyward/internal/config"
+	"github.com/keyward/keyward/internal/credentials"
+	"github.com/keyward/keyward/internal/credstore"
 	"github.com/keyward/keyward/internal/domain"
 	"github.com/keyward/keyward/internal/iostreams"
 	"github.com/keyward/keyward/internal/output"
@@ -56,8 +58,12 @@ type Factory struct {
 	LockTimeout time.Duration
 	// Bulk opens a local database for writing many records (apply).
 	Bulk bool
-	// NewRemote makes the backend of a remote profile.
+	// NewRemote makes the backend of a remote profile. It authenticates with
+	// f.TokenSource(ctx).
 	NewRemote func(ctx context.Context, f *Factory, s *Settings) (backend.Backend, error)
+	// Keyring is the OS keyring holding remote profiles' secrets and tokens;
+	// nil means credstore.NewKeyring() (tests inject one).
+	Keyring credstore.Store
 
 	viper *viper.Viper
 	flags *pflag.FlagSet
@@ -66,6 +72,8 @@ type Factory struct {
 	settings *Settings
 	err      error
 	backends []backend.Backend
+
+	tokenSource *credentials.Source
 }
 
 // Settings are the resolved global settings: flag > env > profile > default.
@@ -84,7 +92,7 @@ type Settings struct {
 // New returns a Factory over io. BindFlags must be called with the root's
 // persistent flags before Settings is used.
 func New(io *iostreams.IOStreams) *Factory {
-	return &Factory{IOStreams: io, Now: time.Now}
+	return &Factory{IOStreams: io, Now: time.Now, NewRemote: RemoteBackend}
 }
 
 // BindFlags connects the global flags; only the keys above are bound to

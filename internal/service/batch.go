@@ -53,5 +53,8 @@ func (s *Service) Batch(fn func(batch *Service) error) error {
 	})
 	// As update does: the authentication cache forgets what the batch touched.
 	s.auth.drop(changes)
+	if err == nil {
+		s.generation.Add(1)
+	}
 	return err
 }

@@ -8,6 +8,7 @@ package service
 import (
 	"context"
 	"crypto/rand"
+	"sync/atomic"
 	"time"
 
 	"github.com/keyward/keyward/internal/backend"
@@ -36,6 +37,9 @@ type Service struct {
 	authz *authzCache
 	// batch, when set, is the one write transaction every call joins (Batch).
 	batch *batchTx
+	// generation counts committed writes (see Generation); shared with the
+	// batch copies of the service.
+	generation *atomic.Uint64
 
 	// hashers and auth are shared by a Batch's service and its parent.
 	hashers *hasherCache
@@ -52,7 +56,7 @@ func New(db *boltstore.DB, opts Options) *Service {
 	if opts.Actor == "" {
 		opts.Actor = "local:unknown"
 	}
-	return &Service{db: db, now: opts.Now, actor: opts.Actor, authz: &authzCache{}, hashers: &hasherCache{}, auth: newAuthCache()}
+	return &Service{db: db, now: opts.Now, actor: opts.Actor, authz: &authzCache{}, generation: new(atomic.Uint64), hashers: &hasherCache{}, auth: newAuthCache()}
 }
 
 // Close closes the database.
@@ -94,7 +98,7 @@ func (s *Service) view(fn func(tx *boltstore.Tx) error) error {
 // authentication cache forgets whatever the transaction touched.
 func (s *Service) update(fn func(tx *boltstore.Tx) error) error {
 	if s.batch != nil {
-		return s.batch.run(fn)
+		return s.batch.run(fn) // Batch counts the generation when it commits
 	}
 	var changes *boltstore.Changes
 	err := s.db.Update(func(tx *boltstore.Tx) error {
@@ -111,8 +115,17 @@ func (s *Service) update(fn func(tx *boltstore.Tx) error) error {
 		return err
 	})
 	s.auth.drop(changes)
+	if err == nil {
+		s.generation.Add(1)
+	}
 	return err
 }
+
+// Generation counts the writes this Service has committed. A server that
+// keeps state read from the database in memory (keys, users, policies)
+// remembers the generation it read them at and reads them again once it has
+// moved: every write goes through this process while it holds the file.
+func (s *Service) Generation() uint64 { return s.generation.Load() }
 
 // bootstrap fills a fresh database: the default and system tenants and the
 // pepper of secret hashes.

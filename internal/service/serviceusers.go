@@ -111,11 +111,23 @@ func (s *Service) CreateServiceUser(ctx context.Context, tenant string, in backe
 			ID: in.ID, Tenant: tenant, DisplayName: in.DisplayName, Description: in.Description,
 			Status: domain.UserActive, CIDRAllowList: cidr.Format(cidrs),
 		}
+		owner, err := s.creatorOwner(ctx, tx, tenant, u.ID)
+		if err != nil {
+			return err
+		}
+		if owner != "" {
+			u.Owners = []string{owner}
+		}
 		if email != "" {
 			u.Email = &email
 		}
 		if u, err = s.insertUser(ctx, tx, t, u, newUserOptions{policies: in.Policies, groups: in.Groups}); err != nil {
 			return err
+		}
+		if owner != "" {
+			if err := s.auditCreatorOwner(ctx, tx, u, owner); err != nil {
+				return err
+			}
 		}
 		out.ServiceUser, out.Created = u, true
 		if !in.NoKey {

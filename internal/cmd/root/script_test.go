@@ -43,19 +43,25 @@ func runWithTestClock() int {
 		f.IOStreams.SetStderrTTY(true)
 	}
 	if path := os.Getenv("KEYWARD_TEST_CLOCK_FILE"); path != "" {
-		f.Now = func() time.Time {
-			raw, err := os.ReadFile(path)
-			if err != nil {
-				return time.Now()
-			}
-			t, err := time.Parse(time.RFC3339, strings.TrimSpace(string(raw)))
-			if err != nil {
-				panic("bad test clock: " + err.Error())
-			}
-			return t
-		}
+		f.Now = clockFile(path)
 	}
 	return root.Run(context.Background(), f, os.Args[1:])
+}
+
+// clockFile returns a clock that reads the time from path (RFC 3339), or
+// the real time while the file is missing.
+func clockFile(path string) func() time.Time {
+	return func() time.Time {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return time.Now()
+		}
+		t, err := time.Parse(time.RFC3339, strings.TrimSpace(string(raw)))
+		if err != nil {
+			panic("bad test clock: " + err.Error())
+		}
+		return t
+	}
 }
 
 // holdLock opens the database named by its argument read-write (taking the
@@ -122,6 +128,8 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 				"DB":                      filepath.Join(work, "home", "data", "keyward", "keyward.db"),
 				"KEYWARD_TEST_CLOCK_FILE": filepath.Join(work, "clock"),
 				"USER":                    "tester",
+				"ACTOR":                   `local:[^\t]+`,
+				"UNIQ":                    uniqueName(),
 			} {
 				env.Setenv(k, v)
 			}
@@ -133,11 +141,26 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 			}
 			return os.WriteFile(filepath.Join(work, "clock"), []byte("2026-11-23T12:00:00Z\n"), 0o600)
 		},
+		Condition: conditions(false),
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"clock":    cmdClock,
-			"waitfile": cmdWaitFile,
-			"fmode":    cmdFileMode,
+			"clock":       cmdClock,
+			"waitfile":    cmdWaitFile,
+			"fmode":       cmdFileMode,
+			"tokenserver": cmdTokenServer,
+			"silentbus":   cmdSilentBus,
 		},
+	}
+}
+
+// conditions answers the scripts' conditions: [remote] (whether the
+// scenario runs against a live `keyward serve`, see TestScriptsRemote) and
+// those of scriptCondition.
+func conditions(remote bool) func(string) (bool, error) {
+	return func(cond string) (bool, error) {
+		if cond == "remote" {
+			return remote, nil
+		}
+		return scriptCondition(cond)
 	}
 }
 

@@ -1,0 +1,56 @@
+package server_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/keyward/keyward/internal/authz"
+	"github.com/keyward/keyward/internal/backend"
+	"github.com/keyward/keyward/internal/domain"
+)
+
+// A database backup over the API is for system Administrators only: it
+// holds the pepper and the signing keys.
+func TestBackupOnlyForSystemAdministrators(t *testing.T) {
+	f := newFixture(t)
+	keyID, secret := f.identity(t, "default", "tenant-admin", authz.AdministratorPolicy)
+	resp, body := f.call(t, nil, "GET", "/v1/db/backup", f.token(t, keyID, secret), nil)
+	if code, _ := errorOf(t, body); resp.StatusCode != 403 || code != "denied" {
+		t.Fatalf("tenant Administrator: %d %s", resp.StatusCode, body)
+	}
+	resp, body = f.call(t, nil, "GET", "/v1/db/backup", f.token(t, f.AdminKeyID, f.AdminSecret), nil)
+	// A bbolt file starts with its meta page, magic 0xED0CDAED (little-endian) at offset 16+.
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/octet-stream" || len(body) < 4096 {
+		t.Fatalf("system Administrator: %d %s, %d bytes", resp.StatusCode, resp.Header.Get("Content-Type"), len(body))
+	}
+}
+
+// Every change of an apply is authorized before any is made.
+func TestApplyChangesAuthorizedPerChange(t *testing.T) {
+	f := newFixture(t)
+	must3(t)(f.Service.CreateTenant(ctx, backend.CreateTenantInput{ID: "acme"}))
+	keyID, secret := f.identity(t, "acme", "acme-admin", authz.AdministratorPolicy)
+	tok := f.token(t, keyID, secret)
+	own := `[{"op":"put","kind":"ServiceUser","tenant":"acme","id":"bot","spec":{"tenant":"acme","id":"bot","description":"applied"}}]`
+	resp, body := f.call(t, nil, "POST", "/v1/changes", tok, []byte(own))
+	var results []backend.ChangeResult
+	if err := json.Unmarshal(body, &results); err != nil || resp.StatusCode != 200 || len(results) != 1 || results[0].Action != backend.ActionCreate {
+		t.Fatalf("own tenant: %d %s", resp.StatusCode, body)
+	}
+	mixed := `[{"op":"put","kind":"ServiceUser","tenant":"acme","id":"bot2","spec":{"tenant":"acme","id":"bot2"}},` +
+		`{"op":"put","kind":"ServiceUser","tenant":"default","id":"intruder","spec":{"tenant":"default","id":"intruder"}}]`
+	resp, body = f.call(t, nil, "POST", "/v1/changes", tok, []byte(mixed))
+	if code, _ := errorOf(t, body); resp.StatusCode != 403 || code != "denied" {
+		t.Fatalf("another tenant's user in the chunk: %d %s", resp.StatusCode, body)
+	}
+	if _, err := f.Service.GetServiceUser(ctx, "acme", "bot2"); domain.CodeOf(err) != domain.CodeNotFound {
+		t.Fatalf("a refused chunk applied part of itself: %v", err)
+	}
+	tenant := `[{"op":"put","kind":"Tenant","id":"beta","spec":{"id":"beta"}}]`
+	if resp, body := f.call(t, nil, "POST", "/v1/changes", tok, []byte(tenant)); resp.StatusCode != 403 {
+		t.Fatalf("a tenant Administrator creating a tenant: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := f.call(t, nil, "POST", "/v1/changes", f.token(t, f.AdminKeyID, f.AdminSecret), []byte(tenant)); resp.StatusCode != 200 {
+		t.Fatalf("the system Administrator creating a tenant: %d %s", resp.StatusCode, body)
+	}
+}
