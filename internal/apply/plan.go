@@ -399,9 +399,7 @@ func (pl *planner) splitForward(e *Entry, merged backend.Spec) (later backend.Sp
 // names).
 func onlyFields(changes []backend.FieldChange, fields map[string]bool) bool {
 	for _, c := range changes {
-		name, _, _ := strings.Cut(c.Field, "[")
-		name, _, _ = strings.Cut(name, ".")
-		if !fields[name] {
+		if !fields[topField(c.Field)] {
 			return false
 		}
 	}

@@ -30,18 +30,12 @@ const (
 type Writer struct {
 	w      *bufio.Writer
 	format Format
-	yaml   *yaml.Encoder
 	n      int
 }
 
 // NewWriter returns a Writer to w; Close finishes the output.
 func NewWriter(w io.Writer, format Format) *Writer {
-	out := &Writer{w: bufio.NewWriterSize(w, 64<<10), format: format}
-	if format == YAML {
-		out.yaml = yaml.NewEncoder(out.w)
-		out.yaml.SetIndent(2)
-	}
-	return out
+	return &Writer{w: bufio.NewWriterSize(w, 64<<10), format: format}
 }
 
 // Write writes one object.
@@ -49,7 +43,7 @@ func (w *Writer) Write(spec backend.Spec) error {
 	fields := append([]backend.SpecField{{Name: "apiVersion", Value: APIVersion}, {Name: "kind", Value: spec.Ref().Kind}}, backend.SpecFields(spec)...)
 	w.n++
 	if w.format == YAML {
-		return w.yaml.Encode(yamlMapping(fields))
+		return w.writeYAML(yamlMapping(fields))
 	}
 	if w.n == 1 {
 		w.w.WriteString("[\n  ")
@@ -62,17 +56,28 @@ func (w *Writer) Write(spec backend.Spec) error {
 	return err
 }
 
+// writeYAML writes one document of the stream, after a `---` line from the
+// second on. Each document has an encoder of its own: one yaml.Encoder
+// for the whole stream would keep memory for every document written.
+func (w *Writer) writeYAML(doc *yaml.Node) error {
+	if w.n > 1 {
+		w.w.WriteString("---\n")
+	}
+	enc := yaml.NewEncoder(w.w)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	return enc.Close()
+}
+
 // Close ends the output (the JSON array) and flushes it.
 func (w *Writer) Close() error {
-	if w.format == YAML {
-		if w.n > 0 {
-			if err := w.yaml.Close(); err != nil {
-				return err
-			}
-		}
-	} else if w.n == 0 {
+	switch {
+	case w.format == YAML: // each document is complete
+	case w.n == 0:
 		w.w.WriteString("[]\n")
-	} else {
+	default:
 		w.w.WriteString("\n]\n")
 	}
 	return w.w.Flush()

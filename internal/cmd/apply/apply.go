@@ -95,7 +95,8 @@ the same file again completes the rest.
 
 --prune also deletes, after confirmation, the objects of the kinds the file
 declares, in the tenants it names, that it does not declare: access keys
-only when the file has AccessKey objects; never tenants or managed
+only when the file has AccessKey objects (then every other key of those
+tenants, of any user, is revoked); never tenants or managed
 policies; and never an object that something the file leaves out still
 names (a policy held by, or a group with, a user not in the file).
 
