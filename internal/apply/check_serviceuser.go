@@ -64,9 +64,11 @@ func (c *serviceUserCheck) observe(o observed) {
 			t.released[domain.EmailKey(was)] = claim{id: u.ID, email: was, pos: o.pos}
 		}
 	}
-	if len(*u.Groups) == 0 && (o.current == nil || o.declared.(*backend.ServiceUserSpec).Groups != nil) {
+	if groups := o.declared.(*backend.ServiceUserSpec).Groups; len(*u.Groups) == 0 && (o.current == nil || groups != nil) {
 		pos := o.pos
-		pos.Line = max(manifest.FieldLine(o.node, "groups"), o.pos.Line)
+		if groups != nil {
+			pos.Line = max(manifest.FieldLine(o.node, "groups"), o.pos.Line)
+		}
 		t.noGroup = append(t.noGroup, claim{id: cl.id, pos: pos})
 	}
 	if cl.email == "" {

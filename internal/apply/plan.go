@@ -268,6 +268,8 @@ type planner struct {
 	checks   map[string]check
 	// refs are the references of the objects planned, checked at finish.
 	refs []refUse
+	// tenantIDs interns the tenant ids of the input.
+	tenantIDs map[string]string
 }
 
 func newPlanner(ctx context.Context, b backend.Backend, source string, opts BuildOptions) *planner {
@@ -280,6 +282,7 @@ func newPlanner(ctx context.Context, b backend.Backend, source string, opts Buil
 		declared:  map[string]*backend.TenantSpec{},
 		kinds:     map[string]bool{},
 		checks:    map[string]check{},
+		tenantIDs: map[string]string{},
 	}
 }
 
@@ -302,9 +305,12 @@ func (pl *planner) add(d manifest.Decoded) error {
 		pl.problem(d.Pos, ref, "id", "declared twice; first in %s (line %d)", first, first.Line)
 		return nil
 	}
-	// A clone: ids are slices of their document's text, which the map
-	// would otherwise keep alive after the entry is spooled to disk.
-	ids[strings.Clone(ref.ID)] = d.Pos
+	// Copies: ids and tenants are slices of their document's text, which
+	// the map and the plan entry (of an unchanged object: nothing else of
+	// the document) would otherwise keep alive.
+	ref.ID = strings.Clone(ref.ID)
+	ref.Tenant = pl.intern(ref.Tenant)
+	ids[ref.ID] = d.Pos
 	pl.kinds[ref.Kind] = true
 	if kind.Namespaced {
 		if _, ok := pl.mentioned[ref.Tenant]; !ok {
@@ -427,6 +433,16 @@ func (pl *planner) namesUnknown(later backend.Spec) bool {
 		return true
 	}
 	return false
+}
+
+// intern returns the one copy of a tenant id the planner keeps.
+func (pl *planner) intern(tenant string) string {
+	if t, ok := pl.tenantIDs[tenant]; ok {
+		return t
+	}
+	t := strings.Clone(tenant)
+	pl.tenantIDs[t] = t
+	return t
 }
 
 func (pl *planner) spool(e Entry) error {

@@ -73,15 +73,21 @@ func init() {
 
 // ServiceUserSpecOf returns the complete spec of u: what export writes.
 func ServiceUserSpecOf(u domain.ServiceUser) *ServiceUserSpec {
-	email := ""
+	// One allocation for the spec and the values its fields point to: a
+	// plan loads every user of a tenant.
+	v := &struct {
+		spec                            ServiceUserSpec
+		displayName, email, description string
+		status                          domain.UserStatus
+	}{displayName: u.DisplayName, description: u.Description, status: u.Status}
 	if u.Email != nil {
-		email = *u.Email
+		v.email = *u.Email
 	}
-	displayName, description, status := u.DisplayName, u.Description, u.Status
-	return &ServiceUserSpec{
-		Tenant: u.Tenant, ID: u.ID, DisplayName: &displayName, Email: &email, Description: &description, Status: &status,
+	v.spec = ServiceUserSpec{
+		Tenant: u.Tenant, ID: u.ID, DisplayName: &v.displayName, Email: &v.email, Description: &v.description, Status: &v.status,
 		CIDRAllowList: listOf(u.CIDRAllowList), Policies: listOf(u.Policies), Groups: listOf(u.Groups), Owners: listOf(u.Owners),
 	}
+	return &v.spec
 }
 
 // Ref implements Spec.
