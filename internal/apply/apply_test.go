@@ -215,8 +215,8 @@ func TestApplyCrossObjectChecks(t *testing.T) {
 			`in.yaml:3: document 1: ServiceUser default/new: email: "u001@example.com" still belongs to service user "u001", which gives it up only later in the file (line 5); declare "u001" first`},
 		{"tenant missing", "kind: ServiceUser\ntenant: ghost\nid: a\n",
 			`in.yaml:2: document 1: ServiceUser ghost/a: tenant: tenant "ghost" does not exist; declare it with a Tenant object in the file or create it first`},
-		{"requireGroup, which apply cannot satisfy yet", "kind: Tenant\nid: grouped\nsettings: {requireGroup: true}\n---\nkind: ServiceUser\ntenant: grouped\nid: a\n",
-			`in.yaml:5: document 2: ServiceUser grouped/a: groups: tenant "grouped" requires a group for every user (setting requireGroup), and apply cannot set groups yet; create the user with ` + "`keyward serviceuser create --group`"},
+		{"requireGroup, set in the file", "kind: Tenant\nid: grouped\nsettings: {requireGroup: true}\n---\nkind: ServiceUser\ntenant: grouped\nid: a\n",
+			`in.yaml:5: document 2: ServiceUser grouped/a: groups: at least one group is required in tenant "grouped" (setting requireGroup)`},
 		{"requireEmail set later in the file", "kind: ServiceUser\ntenant: acme\nid: a\n---\nkind: Tenant\nid: acme\nsettings:\n  requireEmail: true\n",
 			`in.yaml:1: document 1: ServiceUser acme/a: email: is required in tenant "acme" (setting requireEmail)`},
 	} {

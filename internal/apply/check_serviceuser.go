@@ -13,9 +13,11 @@ import (
 func init() { registerCheck(backend.KindServiceUser, func() check { return &serviceUserCheck{} }) }
 
 // serviceUserCheck refuses, before anything is written, service users that
-// the service would refuse half-way: an address another user keeps, and a
-// user without an address in a tenant that requires one (as the tenant will
-// be after the input applies).
+// the service would refuse half-way: an address another user keeps, a user
+// without an address in a tenant that requires one, and one in no group in
+// a tenant that requires a group (as the tenant will be after the input
+// applies). References to policies, groups and owners are checked for all
+// kinds alike (refs.go).
 type serviceUserCheck struct {
 	tenants map[string]*tenantClaims
 }
@@ -26,7 +28,7 @@ type tenantClaims struct {
 	byEmail map[string]int32 // e-mail key → first claim
 	dupes   []claimDupe      // later claims of an address already given
 	noEmail []claim          // users that will have no address
-	created []claim          // new users (with no group: apply sets none yet)
+	noGroup []claim          // new users with no group, users declared with none
 	// released are addresses current users give up, by e-mail key.
 	released map[string]claim
 }
@@ -62,8 +64,12 @@ func (c *serviceUserCheck) observe(o observed) {
 			t.released[domain.EmailKey(was)] = claim{id: u.ID, email: was, pos: o.pos}
 		}
 	}
-	if o.current == nil {
-		t.created = append(t.created, claim{id: cl.id, pos: o.pos})
+	if groups := o.declared.(*backend.ServiceUserSpec).Groups; len(*u.Groups) == 0 && (o.current == nil || groups != nil) {
+		pos := o.pos
+		if groups != nil {
+			pos.Line = max(manifest.FieldLine(o.node, "groups"), o.pos.Line)
+		}
+		t.noGroup = append(t.noGroup, claim{id: cl.id, pos: pos})
 	}
 	if cl.email == "" {
 		t.noEmail = append(t.noEmail, cl)
@@ -110,10 +116,10 @@ func (c *serviceUserCheck) finish(v *planView) ([]manifest.Problem, error) {
 			}
 		}
 		if spec != nil && spec.Settings.RequireGroup != nil && *spec.Settings.RequireGroup {
-			for _, cl := range t.created {
+			for _, cl := range t.noGroup {
 				p := manifest.Problem{Source: v.source(), Pos: cl.pos, Field: "groups",
 					Object:  backend.Ref{Kind: backend.KindServiceUser, Tenant: tenant, ID: cl.id}.String(),
-					Message: fmt.Sprintf("tenant %q requires a group for every user (setting requireGroup), and apply cannot set groups yet; create the user with `keyward serviceuser create --group`", tenant)}
+					Message: fmt.Sprintf("at least one group is required in tenant %q (setting requireGroup)", tenant)}
 				problems = append(problems, p)
 			}
 		}

@@ -3,9 +3,13 @@ package apply
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/keyward/keyward/internal/backend"
+	"github.com/keyward/keyward/internal/domain"
+	"github.com/keyward/keyward/internal/manifest"
 )
 
 // ExecuteOptions tune Execute.
@@ -17,7 +21,9 @@ type ExecuteOptions struct {
 	// backend sends each chunk as one request under the server's body limit.
 	MaxChunkBytes int
 	// Applied is called for every change committed, in order, with what
-	// the backend did.
+	// the backend did. For a key generated, r.AccessKey is the key with
+	// its secret — or with Secret "" when the secret went to the entry's
+	// secretFile: the caller shows the secret (once) or where it went.
 	Applied func(e Entry, r backend.ChangeResult)
 	// Progress is called after each chunk with the changes done and to do.
 	Progress func(done, total int)
@@ -28,14 +34,50 @@ type ExecuteOptions struct {
 type PartialError struct {
 	Applied, Total int
 	Err            error
+	// Source and Pos locate the object refused, when the error names one.
+	Source string
+	Pos    manifest.Position
 }
 
-func (e *PartialError) Error() string {
-	return fmt.Sprintf("%v (applied %d of %d changes before this; run the same file again to complete the rest)", e.Err, e.Applied, e.Total)
+func (e *PartialError) Error() string { return e.prefix() + e.Err.Error() + e.suffix() }
+
+// prefix is the position of the object refused, when known.
+func (e *PartialError) prefix() string {
+	if e.Pos.Document == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d: %s: ", e.Source, e.Pos.Line, e.Pos)
 }
 
-// Unwrap gives the backend's error, which decides the exit code.
-func (e *PartialError) Unwrap() error { return e.Err }
+func (e *PartialError) suffix() string {
+	return fmt.Sprintf(" (applied %d of %d changes before this; run the same file again to complete the rest)", e.Applied, e.Total)
+}
+
+// locate sets the position of the entry of c that err names ("AccessKey
+// acme/ci-bot/deploy: ..."), as the backend names the object it refused.
+func (e *PartialError) locate(source string, c chunk) *PartialError {
+	msg := e.Err.Error()
+	for _, entry := range c.entries {
+		if entry.Pos.Document > 0 && strings.HasPrefix(msg, entry.Ref.String()+": ") {
+			e.Source, e.Pos = source, entry.Pos
+			break
+		}
+	}
+	return e
+}
+
+// Unwrap gives the backend's error, which decides the exit code; a
+// *domain.Error comes with this error's whole message (position and what
+// was applied), which JSON error output shows.
+func (e *PartialError) Unwrap() error {
+	var de *domain.Error
+	if !errors.As(e.Err, &de) {
+		return e.Err
+	}
+	c := *de
+	c.Message = e.prefix() + de.Message + e.suffix()
+	return &c
+}
 
 type chunk struct {
 	entries []Entry
@@ -64,23 +106,39 @@ func Execute(ctx context.Context, b backend.Backend, plan *Plan, opts ExecuteOpt
 		if err := ctx.Err(); err != nil {
 			return drain(chunks, produced, done, &PartialError{Applied: applied, Total: total, Err: err})
 		}
+		files, err := createSecretFiles(plan.SecretDir, c.entries)
+		if err != nil {
+			cancel()
+			return drain(chunks, produced, done, (&PartialError{Applied: applied, Total: total, Err: err}).locate(plan.Source, c))
+		}
 		results, err := b.ApplyChanges(ctx, c.changes)
 		if err == nil && len(results) != len(c.changes) {
 			err = fmt.Errorf("the backend answered %d results for %d changes", len(results), len(c.changes))
 		}
 		if err != nil {
+			files.abort()
 			cancel()
-			return drain(chunks, produced, done, &PartialError{Applied: applied, Total: total, Err: err})
+			return drain(chunks, produced, done, (&PartialError{Applied: applied, Total: total, Err: err}).locate(plan.Source, c))
 		}
+		// The chunk is committed: whatever happens to a secret file now,
+		// report what was applied.
+		deliverErr := files.deliver(ctx, b, results)
 		for i, r := range results {
+			if c.entries[i].Action == actionFollowUp {
+				continue // part of an object already reported
+			}
 			done.add(r.Action, 1)
+			applied++
 			if opts.Applied != nil {
 				opts.Applied(c.entries[i], r)
 			}
 		}
-		applied += len(results)
 		if opts.Progress != nil {
 			opts.Progress(applied, total)
+		}
+		if deliverErr != nil {
+			cancel()
+			return drain(chunks, produced, done, &PartialError{Applied: applied, Total: total, Err: deliverErr})
 		}
 	}
 	if err := <-produced; err != nil {
@@ -100,7 +158,7 @@ func drain(chunks <-chan chunk, produced <-chan error, done Counts, err error) (
 // produceChunks reads the plan and sends the entries that change something,
 // in chunks.
 func produceChunks(ctx context.Context, plan *Plan, opts ExecuteOptions, out chan<- chunk) error {
-	left := plan.Counts.Changes()
+	left := plan.Counts.Changes() + plan.followUpParts
 	newChunk := func() chunk {
 		n := min(left, opts.ChunkSize)
 		return chunk{entries: make([]Entry, 0, n), changes: make([]backend.Change, 0, n)}
@@ -121,7 +179,11 @@ func produceChunks(ctx context.Context, plan *Plan, opts ExecuteOptions, out cha
 		return nil
 	}
 	err := plan.each(func(e Entry) error {
-		change := backend.Change{Op: backend.OpPut, Ref: e.Ref, Spec: e.Spec}
+		spec := e.Spec
+		if cs, ok := spec.(backend.ClientSide); ok {
+			spec = cs.ForBackend()
+		}
+		change := backend.Change{Op: backend.OpPut, Ref: e.Ref, Spec: spec}
 		switch e.Action {
 		case backend.ActionUnchanged:
 			return nil

@@ -26,6 +26,14 @@ type Entry struct {
 	Pos manifest.Position
 }
 
+// actionFollowUp is the action of a plan's follow-up entries: the part of
+// a declared object that names objects of its own kind declared further
+// down the file (a service user's owners), applied once every object is in
+// place. The object's own entry lacks that part but is the one counted and
+// reported, with every change (a create's Changes then list every field),
+// so follow-ups are neither, and Each does not pass them.
+const actionFollowUp backend.Action = "follow-up"
+
 // Counts count plan entries by action.
 type Counts struct {
 	Create    int `json:"create"`
@@ -54,23 +62,39 @@ func (c Counts) Changes() int { return c.Create + c.Update + c.Delete }
 // will do. It can be read (Each) any number of times before Execute, which
 // consumes it. Close it when done.
 type Plan struct {
-	Source   string
-	Counts   Counts
-	spools   map[string]*spool
-	deletes  []Entry
-	consumed bool
+	Source string
+	Counts Counts
+	// SecretDir is the directory relative secretFile paths are in: the
+	// input file's, or "" (the working directory) for stdin.
+	SecretDir string
+	spools    map[string]*spool
+	// followUps run after every kind's entries and before the deletes.
+	followUps *spool
+	// followUpParts counts the actionFollowUp entries among them.
+	followUpParts int
+	deletes       []Entry
+	consumed      bool
 }
 
 // Deletes are the objects --prune would delete, in the order they would be.
 func (p *Plan) Deletes() []Entry { return p.deletes }
 
 // Each calls fn for every entry in apply order: each kind in its
-// registered order, objects of a kind in input order, then the deletes.
-func (p *Plan) Each(fn func(Entry) error) error { return p.each(fn, false) }
+// registered order, objects of a kind in input order, then the objects
+// whose changes name objects of their own kind declared further down the
+// file, then the deletes. Follow-up entries are not passed.
+func (p *Plan) Each(fn func(Entry) error) error {
+	return p.each(func(e Entry) error {
+		if e.Action == actionFollowUp {
+			return nil
+		}
+		return fn(e)
+	}, false)
+}
 
-// each is Each; with consume, entries are let go of as they are passed
-// (Execute: a plan of any size is applied in bounded memory), and the plan
-// cannot be read again.
+// each is Each with the follow-up entries; with consume, entries are let
+// go of as they are passed (Execute: a plan of any size is applied in
+// bounded memory), and the plan cannot be read again.
 func (p *Plan) each(fn func(Entry) error, consume bool) error {
 	if p.consumed {
 		return errors.New("apply: the plan was already executed")
@@ -81,6 +105,11 @@ func (p *Plan) each(fn func(Entry) error, consume bool) error {
 			if err := s.each(fn, consume); err != nil {
 				return err
 			}
+		}
+	}
+	if p.followUps != nil {
+		if err := p.followUps.each(fn, consume); err != nil {
+			return err
 		}
 	}
 	for _, e := range p.deletes {
@@ -97,6 +126,9 @@ func (p *Plan) Close() error {
 	for _, s := range p.spools {
 		errs = append(errs, s.close())
 	}
+	if p.followUps != nil {
+		errs = append(errs, p.followUps.close())
+	}
 	return errors.Join(errs...)
 }
 
@@ -109,9 +141,13 @@ type InvalidError struct {
 }
 
 func (e *InvalidError) Error() string {
-	objects := map[manifest.Position]bool{}
+	objects := map[string]bool{} // by position, or by name for objects the input does not declare
 	for _, p := range e.Problems {
-		objects[manifest.Position{Document: p.Pos.Document, Item: p.Pos.Item}] = true
+		if p.Pos.Document == 0 {
+			objects[p.Object] = true
+		} else {
+			objects[manifest.Position{Document: p.Pos.Document, Item: p.Pos.Item}.String()] = true
+		}
 	}
 	return fmt.Sprintf("%s: %s in %s; nothing was applied", e.Source,
 		plural(len(e.Problems), "problem"), plural(len(objects), "object"))
@@ -144,6 +180,12 @@ type BuildOptions struct {
 	// Progress, when set, is called now and then with the input bytes read
 	// and the objects planned so far.
 	Progress func(bytesRead int64, objects int)
+	// SecretDir is the directory relative secretFile paths of access keys
+	// are in (Plan.SecretDir): the input file's; "" for stdin.
+	SecretDir string
+	// SecretsNeedFile refuses an access key that would be generated
+	// without a secretFile: the output shows no secrets (-q).
+	SecretsNeedFile bool
 }
 
 // Build reads and validates all of src and plans it against the current
@@ -224,18 +266,23 @@ type planner struct {
 	declared map[string]*backend.TenantSpec
 	kinds    map[string]bool
 	checks   map[string]check
+	// refs are the references of the objects planned, checked at finish.
+	refs []refUse
+	// tenantIDs interns the tenant ids of the input.
+	tenantIDs map[string]string
 }
 
 func newPlanner(ctx context.Context, b backend.Backend, source string, opts BuildOptions) *planner {
 	return &planner{
 		ctx: ctx, b: b, source: source, opts: opts,
-		plan:      &Plan{Source: source, spools: map[string]*spool{}},
+		plan:      &Plan{Source: source, SecretDir: opts.SecretDir, spools: map[string]*spool{}},
 		seen:      map[kindTenant]map[string]manifest.Position{},
 		current:   map[kindTenant]map[string]backend.Spec{},
 		mentioned: map[string]mention{},
 		declared:  map[string]*backend.TenantSpec{},
 		kinds:     map[string]bool{},
 		checks:    map[string]check{},
+		tenantIDs: map[string]string{},
 	}
 }
 
@@ -258,9 +305,12 @@ func (pl *planner) add(d manifest.Decoded) error {
 		pl.problem(d.Pos, ref, "id", "declared twice; first in %s (line %d)", first, first.Line)
 		return nil
 	}
-	// A clone: ids are slices of their document's text, which the map
-	// would otherwise keep alive after the entry is spooled to disk.
-	ids[strings.Clone(ref.ID)] = d.Pos
+	// Copies: ids and tenants are slices of their document's text, which
+	// the map and the plan entry (of an unchanged object: nothing else of
+	// the document) would otherwise keep alive.
+	ref.ID = strings.Clone(ref.ID)
+	ref.Tenant = pl.intern(ref.Tenant)
+	ids[ref.ID] = d.Pos
 	pl.kinds[ref.Kind] = true
 	if kind.Namespaced {
 		if _, ok := pl.mentioned[ref.Tenant]; !ok {
@@ -311,7 +361,88 @@ func (pl *planner) add(d manifest.Decoded) error {
 		}
 		c.observe(observed{declared: d.Spec, merged: merged, current: cur, pos: d.Pos, node: d.Node})
 	}
+	pl.observeRefs(d, ref, merged)
+	if e.Spec != nil {
+		if later, whole := pl.splitForward(&e, merged); whole {
+			return pl.spoolFollowUp(e)
+		} else if later != nil {
+			if err := pl.spool(e); err != nil {
+				return err
+			}
+			return pl.spoolFollowUp(Entry{Action: actionFollowUp, Ref: ref, Spec: later, Pos: d.Pos})
+		}
+	}
 	return pl.spool(e)
+}
+
+// splitForward handles an entry whose declared object names objects of
+// its own kind that do not exist yet and come further down the file (or
+// form a cycle): it takes that part out of e.Spec and returns it, to be
+// applied by a follow-up; or, when that part is all the entry changes,
+// reports whole: the entry as a whole waits for the follow-ups. merged is
+// the object as it will be.
+func (pl *planner) splitForward(e *Entry, merged backend.Spec) (later backend.Spec, whole bool) {
+	splitter, ok := e.Spec.(backend.SameKindSplitter)
+	if !ok {
+		return nil, false
+	}
+	now, later := splitter.SplitSameKind()
+	if later == nil || !pl.namesUnknown(later) {
+		return nil, false
+	}
+	if e.Action == backend.ActionUpdate && onlyFields(e.Changes, backend.DeclaredPaths(later)) {
+		return nil, true
+	}
+	if e.Action == backend.ActionCreate {
+		kind, _ := backend.LookupKind(e.Ref.Kind)
+		e.Changes = backend.DiffSpecs(kind.New(), merged) // every field, the later part too
+	}
+	e.Spec = now
+	return later, false
+}
+
+// onlyFields reports whether every change is of one of fields (top-level
+// names).
+func onlyFields(changes []backend.FieldChange, fields map[string]bool) bool {
+	for _, c := range changes {
+		if !fields[topField(c.Field)] {
+			return false
+		}
+	}
+	return true
+}
+
+// namesUnknown reports whether later names an object of its own kind that
+// is neither declared earlier in the input nor exists now.
+func (pl *planner) namesUnknown(later backend.Spec) bool {
+	r, ok := later.(backend.Referrer)
+	if !ok {
+		return false
+	}
+	self := later.Ref()
+	for _, ref := range r.References() {
+		if ref.To.Kind != self.Kind {
+			continue
+		}
+		if _, declared := pl.seen[kindTenant{ref.To.Kind, ref.To.Tenant}][ref.To.ID]; declared {
+			continue
+		}
+		if pl.current[kindTenant{ref.To.Kind, ref.To.Tenant}][ref.To.ID] != nil {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// intern returns the one copy of a tenant id the planner keeps.
+func (pl *planner) intern(tenant string) string {
+	if t, ok := pl.tenantIDs[tenant]; ok {
+		return t
+	}
+	t := strings.Clone(tenant)
+	pl.tenantIDs[t] = t
+	return t
 }
 
 func (pl *planner) spool(e Entry) error {
@@ -322,6 +453,20 @@ func (pl *planner) spool(e Entry) error {
 	}
 	pl.plan.Counts.add(e.Action, 1)
 	return s.add(e)
+}
+
+// spoolFollowUp adds an entry to run after every kind's: a follow-up
+// (actionFollowUp), or a whole entry.
+func (pl *planner) spoolFollowUp(e Entry) error {
+	if pl.plan.followUps == nil {
+		pl.plan.followUps = newSpool(pl.opts.SpoolInMemory)
+	}
+	if e.Action == actionFollowUp {
+		pl.plan.followUpParts++
+	} else {
+		pl.plan.Counts.add(e.Action, 1)
+	}
+	return pl.plan.followUps.add(e)
 }
 
 func (pl *planner) problem(pos manifest.Position, ref backend.Ref, field, format string, args ...any) {
@@ -371,6 +516,9 @@ func (pl *planner) finish() error {
 			pl.problems = append(pl.problems, manifest.Problem{Source: pl.source, Pos: m.pos, Object: m.by.String(), Field: "tenant",
 				Message: fmt.Sprintf("tenant %q does not exist; declare it with a Tenant object in the file or create it first", id)})
 		}
+	}
+	if err := pl.checkRefs(); err != nil {
+		return err
 	}
 	view := &planView{pl: pl}
 	for _, kind := range backend.Kinds() {

@@ -62,12 +62,9 @@ func (s *spool) add(e Entry) error {
 		s.enc = json.NewEncoder(s.w)
 	}
 	out := spilledEntry{Action: e.Action, Ref: e.Ref, Changes: e.Changes, Pos: e.Pos}
-	if e.Spec != nil {
-		raw, err := json.Marshal(e.Spec)
-		if err != nil {
-			return err
-		}
-		out.Spec = raw
+	var err error
+	if out.Spec, err = marshalSpec(e.Spec); err != nil {
+		return err
 	}
 	s.inFile++
 	return s.enc.Encode(out)
@@ -102,12 +99,9 @@ func (s *spool) each(fn func(Entry) error, consume bool) error {
 			return fmt.Errorf("read the spooled plan: %w", err)
 		}
 		e := Entry{Action: in.Action, Ref: in.Ref, Changes: in.Changes, Pos: in.Pos}
-		if len(in.Spec) > 0 {
-			kind, _ := backend.LookupKind(in.Ref.Kind)
-			e.Spec = kind.New()
-			if err := json.Unmarshal(in.Spec, e.Spec); err != nil {
-				return fmt.Errorf("read the spooled plan: %w", err)
-			}
+		var err error
+		if e.Spec, err = unmarshalSpec(in.Ref.Kind, in.Spec); err != nil {
+			return err
 		}
 		if err := fn(e); err != nil {
 			return err
@@ -124,4 +118,25 @@ func (s *spool) close() error {
 	err := s.file.Close()
 	s.file = nil
 	return err
+}
+
+// marshalSpec encodes a spec for the spool file; nil for none.
+func marshalSpec(spec backend.Spec) (json.RawMessage, error) {
+	if spec == nil {
+		return nil, nil
+	}
+	return json.Marshal(spec)
+}
+
+// unmarshalSpec decodes a spooled spec of kind; nil for none.
+func unmarshalSpec(kind string, raw json.RawMessage) (backend.Spec, error) {
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	k, _ := backend.LookupKind(kind)
+	spec := k.New()
+	if err := json.Unmarshal(raw, spec); err != nil {
+		return nil, fmt.Errorf("read the spooled plan: %w", err)
+	}
+	return spec, nil
 }

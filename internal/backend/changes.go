@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+
+	"github.com/keyward/keyward/internal/domain"
 )
 
 // Changes applies declared object states in bulk: what `keyward apply`
@@ -12,7 +14,7 @@ import (
 //
 // # Kinds: the extension point
 //
-// A kind (Tenant, ServiceUser; later Policy, Group, KeyType, AccessKey) is
+// A kind (Tenant, Policy, Group, KeyType, ServiceUser, AccessKey) is
 // declared once, in its own file in this package (spec_<kind>.go): a Spec
 // type whose JSON fields are the file format's camelCase fields, and a
 // RegisterKind call giving its name, apply order, default state, and how to
@@ -22,6 +24,9 @@ import (
 // The service then registers how to write the kind
 // (internal/service/apply_<kind>.go), and a kind may add cross-object checks
 // that run before anything is written (internal/apply/check_<kind>.go).
+// A spec that names other objects implements Referrer, so that apply checks
+// they exist (or are declared) and that --prune keeps them; one that names
+// objects of its own kind implements SameKindSplitter.
 type Changes interface {
 	// ApplyChanges performs changes in order, in one transaction: all of them
 	// or, on error, none. The result has one entry per change, in order.
@@ -34,6 +39,11 @@ type Changes interface {
 	// events of the single-object commands, and the same rules apply (limits,
 	// uniqueness, reserved objects); an error names the object it refused.
 	// At most MaxChangesPerCall changes per call (CodeInvalid beyond).
+	//
+	// An AccessKey put that generates the key returns it, with its secret,
+	// in ChangeResult.AccessKey: the one time the secret is ever returned.
+	// A put of an existing key never returns the secret, and an AccessKey
+	// delete revokes the key.
 	ApplyChanges(ctx context.Context, changes []Change) ([]ChangeResult, error)
 }
 
@@ -88,6 +98,9 @@ type Change struct {
 type ChangeResult struct {
 	Ref
 	Action Action `json:"action"`
+	// AccessKey is the key an AccessKey put generated, with its secret
+	// (shown once); nil for every other change.
+	AccessKey *domain.NewAccessKey `json:"accessKey,omitempty"`
 }
 
 // Spec is the declared state of one object: the fields a file gives. A nil

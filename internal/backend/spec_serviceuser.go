@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/keyward/keyward/internal/authz"
 	"github.com/keyward/keyward/internal/domain"
 )
 
@@ -19,17 +20,29 @@ const KindServiceUser = "ServiceUser"
 //	email: ci@example.com
 //	description: builds things
 //	status: active
+//	cidrAllowList: [10.0.0.0/8]
+//	policies: [deployer]
+//	groups: [ci]
+//	owners: [platform-bot]
 //
 // Fields not given are left as they are (a new user takes the defaults:
-// display name = id, no e-mail, empty description, active); `email: null`
-// removes the address. A ServiceUser entry never generates keys.
+// display name = id, no e-mail, empty description, active, any address, no
+// policies, groups or owners); `email: null` removes the address. The
+// lists, when given, are the whole list: policies the user holds directly,
+// groups it is a member of (membership is declared here, on the user, not
+// on the group) and the other users of the tenant that own it. A
+// ServiceUser entry never generates keys (see AccessKeySpec).
 type ServiceUserSpec struct {
-	Tenant      string             `json:"tenant"`
-	ID          string             `json:"id"`
-	DisplayName *string            `json:"displayName,omitempty"`
-	Email       *string            `json:"email,omitempty" spec:"nullable"`
-	Description *string            `json:"description,omitempty"`
-	Status      *domain.UserStatus `json:"status,omitempty"`
+	Tenant        string             `json:"tenant"`
+	ID            string             `json:"id"`
+	DisplayName   *string            `json:"displayName,omitempty"`
+	Email         *string            `json:"email,omitempty" spec:"nullable"`
+	Description   *string            `json:"description,omitempty"`
+	Status        *domain.UserStatus `json:"status,omitempty"`
+	CIDRAllowList *[]string          `json:"cidrAllowList,omitempty" spec:"nullable"`
+	Policies      *[]string          `json:"policies,omitempty" spec:"nullable"`
+	Groups        *[]string          `json:"groups,omitempty" spec:"nullable"`
+	Owners        *[]string          `json:"owners,omitempty" spec:"nullable"`
 }
 
 func init() {
@@ -60,12 +73,21 @@ func init() {
 
 // ServiceUserSpecOf returns the complete spec of u: what export writes.
 func ServiceUserSpecOf(u domain.ServiceUser) *ServiceUserSpec {
-	email := ""
+	// One allocation for the spec and the values its fields point to: a
+	// plan loads every user of a tenant.
+	v := &struct {
+		spec                            ServiceUserSpec
+		displayName, email, description string
+		status                          domain.UserStatus
+	}{displayName: u.DisplayName, description: u.Description, status: u.Status}
 	if u.Email != nil {
-		email = *u.Email
+		v.email = *u.Email
 	}
-	displayName, description, status := u.DisplayName, u.Description, u.Status
-	return &ServiceUserSpec{Tenant: u.Tenant, ID: u.ID, DisplayName: &displayName, Email: &email, Description: &description, Status: &status}
+	v.spec = ServiceUserSpec{
+		Tenant: u.Tenant, ID: u.ID, DisplayName: &v.displayName, Email: &v.email, Description: &v.description, Status: &v.status,
+		CIDRAllowList: listOf(u.CIDRAllowList), Policies: listOf(u.Policies), Groups: listOf(u.Groups), Owners: listOf(u.Owners),
+	}
+	return &v.spec
 }
 
 // Ref implements Spec.
@@ -92,7 +114,27 @@ func (s *ServiceUserSpec) Validate() error {
 	if s.Status != nil && *s.Status != domain.UserActive && *s.Status != domain.UserDisabled {
 		v.Add("status", "must be active or disabled (got %q)", *s.Status)
 	}
+	if s.CIDRAllowList != nil {
+		_, err := canonicalCIDRs("cidrAllowList", *s.CIDRAllowList)
+		v.AddError("cidrAllowList", err)
+	}
+	checkNames(&v, "policies", s.Policies, checkPolicyName)
+	checkNames(&v, "groups", s.Groups, domain.CheckName)
+	checkNames(&v, "owners", s.Owners, func(field, id string) error {
+		if id == s.ID {
+			return domain.Invalid(field, "a service user cannot own itself")
+		}
+		return domain.CheckSlug(field, id)
+	})
 	return v.Err()
+}
+
+// checkPolicyName refuses what cannot be a policy name.
+func checkPolicyName(field, name string) error {
+	if !authz.ValidPolicyName(name) {
+		return domain.Invalid(field, "%q is not a policy name: 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit", name)
+	}
+	return nil
 }
 
 // Merge implements Spec.
@@ -116,5 +158,42 @@ func (s *ServiceUserSpec) Merge(base Spec) (Spec, error) {
 	if s.Status != nil {
 		out.Status = s.Status
 	}
+	if s.CIDRAllowList != nil {
+		list, err := canonicalCIDRs("cidrAllowList", *s.CIDRAllowList)
+		if err != nil {
+			return nil, err
+		}
+		out.CIDRAllowList = list
+	}
+	if s.Policies != nil {
+		out.Policies = canonicalNames(*s.Policies)
+	}
+	if s.Groups != nil {
+		out.Groups = canonicalNames(*s.Groups)
+	}
+	if s.Owners != nil {
+		out.Owners = canonicalNames(*s.Owners)
+	}
 	return &out, nil
+}
+
+// References implements Referrer: the policies, groups and owners given.
+func (s *ServiceUserSpec) References() []Reference {
+	if s.Policies == nil && s.Groups == nil && s.Owners == nil {
+		return nil
+	}
+	var out []Reference
+	out = listRefs(out, "policies", s.Policies, KindPolicy, s.Tenant, false)
+	out = listRefs(out, "groups", s.Groups, KindGroup, s.Tenant, false)
+	return listRefs(out, "owners", s.Owners, KindServiceUser, s.Tenant, true)
+}
+
+// SplitSameKind implements SameKindSplitter: owners name other users.
+func (s *ServiceUserSpec) SplitSameKind() (now, later Spec) {
+	if s.Owners == nil {
+		return s, nil
+	}
+	first := *s
+	first.Owners = nil
+	return &first, &ServiceUserSpec{Tenant: s.Tenant, ID: s.ID, Owners: s.Owners}
 }

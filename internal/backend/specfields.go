@@ -1,21 +1,26 @@
 package backend
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"sync"
 )
 
 // SpecField is one declared field of a spec, in struct order: its JSON name
-// and value — nil (null), a string, bool or int, a []string, or the
-// []SpecField of a nested object such as a tenant's settings.
+// and value — nil (null), a string, bool or int, a []string, the
+// []SpecField of a nested object such as a tenant's settings, or the
+// [][]SpecField of a list of objects such as a policy's statements.
 type SpecField struct {
 	Name  string
 	Value any
 }
 
 // FieldChange is one field a plan changes, by JSON path ("email",
-// "settings.tokenTtl"), with its current and declared values (nil: none).
+// "settings.tokenTtl", "statements[1].actions"), with its current and
+// declared values (nil: none). An item added to or removed from a list of
+// objects is one change whose other side is nil; its value is the item as
+// its Go struct (a domain.PolicyStatement), which JSON shows as an object.
 type FieldChange struct {
 	Field string `json:"field"`
 	From  any    `json:"from"`
@@ -23,13 +28,15 @@ type FieldChange struct {
 }
 
 // SpecFields returns the declared fields of s (nil pointers are skipped;
-// the identity fields id and tenant are included). A string field tagged
-// `spec:"nullable"` reads "" as nil: `email: null` in a file means no e-mail.
+// the identity fields are included, directives are not). A string field
+// tagged `spec:"nullable"` reads "" as nil: `email: null` in a file means
+// no e-mail.
 func SpecFields(s Spec) []SpecField { return structFields(reflect.ValueOf(s)) }
 
 // DiffSpecs lists the fields declared in to whose values differ from
-// those in from; identity fields are not compared. With from a spec of the
-// same type with nothing declared, it lists every declared field of to.
+// those in from; identity fields and directives are not compared. With from
+// a spec of the same type with nothing declared, it lists every declared
+// field of to.
 func DiffSpecs(from, to Spec) []FieldChange {
 	var out []FieldChange
 	diffStruct(reflect.ValueOf(from), reflect.ValueOf(to), "", &out)
@@ -54,16 +61,23 @@ func DeclaredPaths(s Spec) map[string]bool {
 	return out
 }
 
-// FieldInfo is what the struct tags of a spec say about one field.
+// FieldInfo is what the struct tags of a spec say about one field. The
+// `spec` tag holds comma-separated options: nullable, identity, directive.
 type FieldInfo struct {
 	// Index is the field's index in its struct.
 	Index int
 	// Name is the JSON name, the file format's field name.
 	Name string
-	// Nullable string fields read "" as null (tag `spec:"nullable"`).
+	// Nullable string fields read "" as null (option nullable).
 	Nullable bool
-	// Identity fields (id, tenant) name the object and are never diffed.
+	// Identity fields name the object and are never diffed: id and tenant,
+	// and those with the option identity (a policy's name, a key's user).
 	Identity bool
+	// Directives (option directive) are read from a file but are not part
+	// of the object's state: they say how to make it (an access key's
+	// `expires: 90d` lifetime, its `secretFile`), so they are never
+	// compared, exported or shown in a diff.
+	Directive bool
 }
 
 var fieldCache sync.Map // reflect.Type → []FieldInfo
@@ -87,10 +101,15 @@ func FieldsOf(t reflect.Type) []FieldInfo {
 		if name == "" {
 			name = sf.Name
 		}
+		opts := map[string]bool{}
+		for _, o := range strings.Split(sf.Tag.Get("spec"), ",") {
+			opts[o] = true
+		}
 		out = append(out, FieldInfo{
 			Index: i, Name: name,
-			Nullable: sf.Tag.Get("spec") == "nullable",
-			Identity: name == "id" || name == "tenant",
+			Nullable:  opts["nullable"],
+			Identity:  name == "id" || name == "tenant" || opts["identity"],
+			Directive: opts["directive"],
 		})
 	}
 	fieldCache.Store(t, out)
@@ -114,6 +133,9 @@ func structFields(v reflect.Value) []SpecField {
 	}
 	var out []SpecField
 	for _, fi := range FieldsOf(v.Type()) {
+		if fi.Directive {
+			continue
+		}
 		if val, declared := fieldValue(v.Field(fi.Index), fi); declared {
 			out = append(out, SpecField{Name: fi.Name, Value: val})
 		}
@@ -145,6 +167,13 @@ func fieldValue(f reflect.Value, fi FieldInfo) (any, bool) {
 		if f.IsNil() {
 			return nil, false
 		}
+		if f.Type().Elem().Kind() == reflect.Struct {
+			items := make([][]SpecField, f.Len())
+			for i := range items {
+				items[i] = structFields(f.Index(i))
+			}
+			return items, true
+		}
 		out := make([]string, f.Len())
 		for i := range out {
 			out[i] = f.Index(i).String()
@@ -161,32 +190,100 @@ func diffStruct(from, to reflect.Value, prefix string, out *[]FieldChange) {
 	}
 	from, hasFrom := structValue(from)
 	for _, fi := range FieldsOf(to.Type()) {
-		if fi.Identity {
+		if fi.Identity || fi.Directive {
 			continue
 		}
 		toF := to.Field(fi.Index)
-		newVal, declared := fieldValue(toF, fi)
+		toV, declared := declaredValue(toF)
 		if !declared {
 			continue
 		}
-		var oldVal any
+		var fromF, fromV reflect.Value
 		hadOld := false
 		if hasFrom {
-			oldVal, hadOld = fieldValue(from.Field(fi.Index), fi)
+			fromF = from.Field(fi.Index)
+			fromV, hadOld = declaredValue(fromF)
 		}
-		if _, isStruct := newVal.([]SpecField); isStruct {
-			var fromF reflect.Value
-			if hasFrom {
-				fromF = from.Field(fi.Index)
-			}
+		switch {
+		case toV.Kind() == reflect.Struct:
 			diffStruct(fromF, toF, prefix+fi.Name+".", out)
 			continue
+		case hadOld && toV.Kind() == reflect.Slice && toV.Type().Elem().Kind() == reflect.Struct:
+			diffList(fromV, toV, prefix+fi.Name, out)
+			continue
+		case hadOld && sameValue(fromV, toV, fi):
+			continue
 		}
-		if !hadOld || !reflect.DeepEqual(oldVal, newVal) {
-			if !hadOld {
-				oldVal = nil
+		newVal, _ := fieldValue(toF, fi)
+		if _, isList := newVal.([][]SpecField); isList {
+			newVal = toV.Interface() // the items as JSON shows them
+		}
+		var oldVal any
+		if hadOld {
+			oldVal, _ = fieldValue(fromF, fi)
+		}
+		*out = append(*out, FieldChange{Field: prefix + fi.Name, From: oldVal, To: newVal})
+	}
+}
+
+// declaredValue is the value of a spec field, through its pointer, and
+// whether it is declared (not a nil pointer or a nil list).
+func declaredValue(f reflect.Value) (reflect.Value, bool) {
+	if f.Kind() == reflect.Pointer {
+		if f.IsNil() {
+			return f, false
+		}
+		f = f.Elem()
+	}
+	if f.Kind() == reflect.Slice && f.IsNil() {
+		return f, false
+	}
+	return f, true
+}
+
+// sameValue reports whether two declared values of a field are equal, as
+// their plain values (fieldValue) would compare, without building them:
+// a plan compares every field of every object.
+func sameValue(a, b reflect.Value, fi FieldInfo) bool {
+	switch a.Kind() {
+	case reflect.String:
+		return a.String() == b.String()
+	case reflect.Bool:
+		return a.Bool() == b.Bool()
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return a.Int() == b.Int()
+	case reflect.Slice:
+		if a.Type().Elem().Kind() != reflect.String {
+			break
+		}
+		if a.Len() != b.Len() {
+			return false
+		}
+		for i := 0; i < a.Len(); i++ {
+			if a.Index(i).String() != b.Index(i).String() {
+				return false
 			}
-			*out = append(*out, FieldChange{Field: prefix + fi.Name, From: oldVal, To: newVal})
+		}
+		return true
+	}
+	va, _ := fieldValue(a, fi)
+	vb, _ := fieldValue(b, fi)
+	return reflect.DeepEqual(va, vb)
+}
+
+// diffList compares two lists of objects item by item: the fields of an
+// item present in both ("statements[0].actions"), or a whole item added
+// or removed ("statements[2]", from or to nil).
+func diffList(from, to reflect.Value, path string, out *[]FieldChange) {
+	for i := 0; i < max(from.Len(), to.Len()); i++ {
+		itemPath := fmt.Sprintf("%s[%d]", path, i)
+		switch {
+		case i >= from.Len():
+			*out = append(*out, FieldChange{Field: itemPath, From: nil, To: to.Index(i).Interface()})
+		case i >= to.Len():
+			*out = append(*out, FieldChange{Field: itemPath, From: from.Index(i).Interface(), To: nil})
+		default:
+			diffStruct(from.Index(i), to.Index(i), itemPath+".", out)
 		}
 	}
 }

@@ -31,7 +31,7 @@ func TestDiffSpecs(t *testing.T) {
 		t.Fatalf("empty spec diff = %+v", d)
 	}
 	// Against nothing declared, every field of the object.
-	if d := DiffSpecs(&ServiceUserSpec{}, cur); len(d) != 4 || d[1].Field != "email" || d[1].To != nil {
+	if d := DiffSpecs(&ServiceUserSpec{}, cur); len(d) != 8 || d[1].Field != "email" || d[1].To != nil {
 		t.Fatalf("create diff = %+v", d)
 	}
 }
@@ -139,11 +139,15 @@ func TestKinds(t *testing.T) {
 		if k.New == nil || k.Default == nil || k.Load == nil || k.Builtin == nil {
 			t.Errorf("kind %s is incomplete", k.Name)
 		}
-		if def := k.Default(Ref{Kind: k.Name, Tenant: "acme", ID: "x"}); def.Validate() != nil {
+		id := "x"
+		if k.Name == KindAccessKey {
+			id = "x/y"
+		}
+		if def := k.Default(Ref{Kind: k.Name, Tenant: "acme", ID: id}); def.Validate() != nil {
 			t.Errorf("kind %s: default does not validate: %v", k.Name, def.Validate())
 		}
 	}
-	if got := strings.Join(names, ","); got != "Tenant,ServiceUser" {
+	if got := strings.Join(names, ","); got != "Tenant,Policy,Group,KeyType,ServiceUser,AccessKey" {
 		t.Fatalf("kinds in order = %s", got)
 	}
 }

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 
 	"github.com/keyward/keyward/internal/domain"
 	"github.com/keyward/keyward/internal/output"
+	"github.com/keyward/keyward/internal/secretfile"
 	"github.com/spf13/pflag"
 )
 
@@ -28,7 +28,7 @@ type NewSecret struct {
 	// through (serviceuser create: "or --no-key").
 	QuietNeedsFileHint string
 
-	file *os.File
+	file *secretfile.File
 }
 
 // RegisterFlags adds --secret-file.
@@ -52,22 +52,25 @@ func (n *NewSecret) Prepare(f *Factory, noSecret bool) error {
 	if noSecret {
 		return UsageErrorf("--secret-file: no secret is made with --no-key")
 	}
-	file, err := os.OpenFile(n.Path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
+	file, err := secretfile.Create(n.Path)
+	if secretfile.IsExists(err) {
 		return domain.Conflict("secret file %s already exists; keyward never overwrites a secret file", n.Path).
 			WithHint("choose a new path, or remove the old file first")
 	}
 	if err != nil {
-		return domain.Invalid("secret-file", "cannot create %s: %v", n.Path, errors.Unwrap(err))
-	}
-	// The umask may only have narrowed 0600; make it exactly that.
-	if err := file.Chmod(0o600); err != nil {
-		n.file = file
-		n.Abort()
-		return err
+		return domain.Invalid("secret-file", "cannot create %s: %v", n.Path, unwrapPath(err))
 	}
 	n.file = file
 	return nil
+}
+
+// unwrapPath is the cause of a path error, without the path.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // ToFile reports whether the secret goes to a file rather than the output.
@@ -78,8 +81,7 @@ func (n *NewSecret) Abort() {
 	if n.file == nil {
 		return
 	}
-	n.file.Close()
-	os.Remove(n.Path)
+	n.file.Abort()
 	n.file = nil
 }
 
@@ -90,18 +92,11 @@ func (n *NewSecret) Deliver(ctx context.Context, secret string, undo func(contex
 	if n.file == nil {
 		return nil
 	}
-	_, err := n.file.WriteString(secret + "\n")
-	if err == nil {
-		err = n.file.Sync()
-	}
-	if cerr := n.file.Close(); err == nil {
-		err = cerr
-	}
+	err := n.file.Write(secret)
 	n.file = nil
 	if err == nil {
 		return nil
 	}
-	os.Remove(n.Path)
 	msg := fmt.Sprintf("could not write the secret to %s: %v", n.Path, err)
 	if undo != nil {
 		if uerr := undo(ctx); uerr != nil {

@@ -48,3 +48,31 @@ type NewAccessKey struct {
 	AccessKey
 	Secret string `json:"secret"`
 }
+
+// Limits of access key fields.
+const (
+	// MaxKeyNameLen bounds a key's name.
+	MaxKeyNameLen = 64
+	// MaxKeyDescriptionLen bounds a key's description.
+	MaxKeyDescriptionLen = 1024
+)
+
+// CheckKeyName validates an access key name: it is used in `USER/NAME`
+// references, so it is short and has no '/' or spaces — letters, digits,
+// '-', '_' and '.', starting with a letter or digit.
+func CheckKeyName(field, name string) error {
+	if name == "" {
+		return Invalid(field, "must not be empty")
+	}
+	if len(name) > MaxKeyNameLen {
+		return Invalid(field, "%q is %d characters; the maximum is %d", name, len(name), MaxKeyNameLen)
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if !alnum && (i == 0 || (c != '-' && c != '_' && c != '.')) {
+			return Invalid(field, "%q may contain only letters, digits, '-', '_' and '.', and must start with a letter or digit", name)
+		}
+	}
+	return nil
+}

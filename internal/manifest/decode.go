@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/keyward/keyward/internal/backend"
@@ -25,7 +26,7 @@ func decodeObject(source string, n *yaml.Node, pos Position, defaultTenant strin
 	}
 	kind, known := backend.LookupKind(kindName)
 	if !known {
-		d.problemAt(FieldLine(n, "kind"), "kind", "unknown kind %q; known kinds: %s", kindName, strings.Join(kindNames(), ", "))
+		d.problemAt(FieldLine(n, "kind"), "kind", "unknown kind %q;%s known kinds: %s", kindName, suggestKind(kindName), strings.Join(kindNames(), ", "))
 		out.Problems = d.problems
 		return out
 	}
@@ -111,7 +112,7 @@ func (d *objectDecoder) decodeStruct(n *yaml.Node, dst reflect.Value, prefix str
 		}
 		fi, ok := lookupField(fields, name)
 		if !ok {
-			d.problemAt(k.Line, prefix+name, "%s", unknownField(name, fields, prefix == "", d.object))
+			d.problemAt(k.Line, prefix+name, "%s", unknownField(name, fields, prefix, d.object))
 			continue
 		}
 		d.decodeValue(v, dst.Field(fi.Index), prefix+name, fi.Nullable)
@@ -163,13 +164,28 @@ func (d *objectDecoder) decodeValue(v *yaml.Node, dst reflect.Value, field strin
 			d.problemAt(v.Line, field, "must be a list, not %s", describe(v))
 			return
 		}
+		elem := dst.Type().Elem()
 		out := reflect.MakeSlice(dst.Type(), 0, len(v.Content))
 		for i, item := range v.Content {
-			if item.Kind != yaml.ScalarNode || item.ShortTag() == "!!null" {
-				d.problemAt(item.Line, fmt.Sprintf("%s[%d]", field, i), "must be a string, not %s", describe(item))
+			itemField := fmt.Sprintf("%s[%d]", field, i)
+			// A refused item stays as a zero value, so that the items after
+			// it keep their indexes in later problems.
+			if elem.Kind() == reflect.Struct {
+				obj := reflect.New(elem).Elem()
+				if item.Kind != yaml.MappingNode {
+					d.problemAt(item.Line, itemField, "must be an object, not %s", describe(item))
+				} else {
+					d.decodeStruct(item, obj, itemField+".")
+				}
+				out = reflect.Append(out, obj)
 				continue
 			}
-			out = reflect.Append(out, reflect.ValueOf(item.Value).Convert(dst.Type().Elem()))
+			if item.Kind != yaml.ScalarNode || item.ShortTag() == "!!null" {
+				d.problemAt(item.Line, itemField, "must be a string, not %s", describe(item))
+				out = reflect.Append(out, reflect.Zero(elem))
+				continue
+			}
+			out = reflect.Append(out, reflect.ValueOf(item.Value).Convert(elem))
 		}
 		dst.Set(out)
 	case reflect.Struct:
@@ -213,7 +229,7 @@ func (d *objectDecoder) addValidation(n *yaml.Node, err error) {
 	}
 	fields := make([]string, 0, len(de.Fields))
 	for f := range de.Fields {
-		if !reported[f] {
+		if !reportedWithin(reported, f) {
 			fields = append(fields, f)
 		}
 	}
@@ -226,25 +242,69 @@ func (d *objectDecoder) addValidation(n *yaml.Node, err error) {
 	}
 }
 
-// FieldLine returns the line of the key of a field path ("settings.tokenTtl")
-// in mapping n, or 0 when it is not there.
+// reportedWithin reports whether field, or a field or list item holding
+// it ("statements[0]" for "statements[0].effect"), has a problem already.
+func reportedWithin(reported map[string]bool, field string) bool {
+	for {
+		if reported[field] {
+			return true
+		}
+		i := strings.LastIndexAny(field, ".[")
+		if i <= 0 {
+			return false
+		}
+		field = field[:i]
+	}
+}
+
+// FieldLine returns the line of a field path ("settings.tokenTtl",
+// "statements[1].actions[0]") in mapping n: of its key, or of the list item
+// an index names; as deep as the path is found, 0 when its first name is
+// not there.
 func FieldLine(n *yaml.Node, path string) int {
 	if n == nil {
 		return 0
 	}
-	name, rest, nested := strings.Cut(path, ".")
+	segment, rest, nested := strings.Cut(path, ".")
+	name, indexes := splitIndexes(segment)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value != name {
 			continue
 		}
+		line, v := n.Content[i].Line, n.Content[i+1]
+		for _, idx := range indexes {
+			if v.Kind != yaml.SequenceNode || idx >= len(v.Content) {
+				return line
+			}
+			v = v.Content[idx]
+			line = v.Line
+		}
 		if nested {
-			if l := FieldLine(n.Content[i+1], rest); l > 0 {
+			if l := FieldLine(v, rest); l > 0 {
 				return l
 			}
 		}
-		return n.Content[i].Line
+		return line
 	}
 	return 0
+}
+
+// splitIndexes splits "actions[1]" into "actions" and [1].
+func splitIndexes(segment string) (string, []int) {
+	var indexes []int
+	for strings.HasSuffix(segment, "]") {
+		open := strings.LastIndexByte(segment, '[')
+		if open < 0 {
+			break
+		}
+		i, err := strconv.Atoi(segment[open+1 : len(segment)-1])
+		if err != nil || i < 0 {
+			break
+		}
+		indexes = append([]int{i}, indexes...)
+		segment = segment[:open]
+	}
+	return segment, indexes
 }
 
 func lookupField(fields []backend.FieldInfo, name string) (backend.FieldInfo, bool) {
@@ -256,10 +316,11 @@ func lookupField(fields []backend.FieldInfo, name string) (backend.FieldInfo, bo
 	return backend.FieldInfo{}, false
 }
 
-// unknownField explains an unknown field, suggesting the one meant.
-func unknownField(name string, fields []backend.FieldInfo, top bool, object string) string {
+// unknownField explains an unknown field of the object (prefix "") or of
+// one nested in it ("statements[0]."), suggesting the one meant.
+func unknownField(name string, fields []backend.FieldInfo, prefix string, object string) string {
 	names := make([]string, 0, len(fields)+2)
-	if top {
+	if prefix == "" {
 		names = append(names, "kind", "apiVersion")
 	}
 	best, bestDist := "", 3
@@ -271,6 +332,9 @@ func unknownField(name string, fields []backend.FieldInfo, top bool, object stri
 	}
 	if best != "" {
 		return fmt.Sprintf("unknown field; did you mean %q?", best)
+	}
+	if prefix != "" {
+		return fmt.Sprintf("unknown field; the fields of %s are %s", strings.TrimSuffix(prefix, "."), strings.Join(names, ", "))
 	}
 	kind, _, _ := strings.Cut(object, " ")
 	return fmt.Sprintf("unknown field; %s fields are %s", kind, strings.Join(names, ", "))
@@ -310,6 +374,17 @@ func describe(v *yaml.Node) string {
 		return "null"
 	}
 	return fmt.Sprintf("%q", v.Value)
+}
+
+// suggestKind is " did you mean "X"?" for a kind name spelt nearly right
+// ("serviceuser", "AccesKey"), else "".
+func suggestKind(name string) string {
+	for _, k := range kindNames() {
+		if editDistance(strings.ToLower(name), strings.ToLower(k)) <= 2 {
+			return fmt.Sprintf(" did you mean %q?", k)
+		}
+	}
+	return ""
 }
 
 func kindNames() []string {

@@ -37,9 +37,16 @@ type Problem struct {
 
 // String is one line, compiler style:
 // `users.yaml:14: document 3: ServiceUser acme/ci-bot: email: "x" is not a valid e-mail address`.
+//
+// A problem of no position (an object the file does not declare, such as
+// one --prune would delete) reads `users.yaml: Policy acme/old: ...`.
 func (p Problem) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s:%d: %s: ", p.Source, p.Pos.Line, p.Pos)
+	if p.Pos.Document == 0 {
+		fmt.Fprintf(&b, "%s: ", p.Source)
+	} else {
+		fmt.Fprintf(&b, "%s:%d: %s: ", p.Source, p.Pos.Line, p.Pos)
+	}
 	if p.Object != "" {
 		b.WriteString(p.Object + ": ")
 	}
@@ -54,6 +61,9 @@ func (p Problem) String() string {
 // "users.yaml:14 document 3 email".
 func (p Problem) Key() string {
 	k := fmt.Sprintf("%s:%d %s", p.Source, p.Pos.Line, p.Pos)
+	if p.Pos.Document == 0 {
+		k = p.Source + " " + p.Object
+	}
 	if p.Field != "" {
 		k += " " + p.Field
 	}

@@ -30,18 +30,12 @@ const (
 type Writer struct {
 	w      *bufio.Writer
 	format Format
-	yaml   *yaml.Encoder
 	n      int
 }
 
 // NewWriter returns a Writer to w; Close finishes the output.
 func NewWriter(w io.Writer, format Format) *Writer {
-	out := &Writer{w: bufio.NewWriterSize(w, 64<<10), format: format}
-	if format == YAML {
-		out.yaml = yaml.NewEncoder(out.w)
-		out.yaml.SetIndent(2)
-	}
-	return out
+	return &Writer{w: bufio.NewWriterSize(w, 64<<10), format: format}
 }
 
 // Write writes one object.
@@ -49,7 +43,7 @@ func (w *Writer) Write(spec backend.Spec) error {
 	fields := append([]backend.SpecField{{Name: "apiVersion", Value: APIVersion}, {Name: "kind", Value: spec.Ref().Kind}}, backend.SpecFields(spec)...)
 	w.n++
 	if w.format == YAML {
-		return w.yaml.Encode(yamlMapping(fields))
+		return w.writeYAML(yamlMapping(fields))
 	}
 	if w.n == 1 {
 		w.w.WriteString("[\n  ")
@@ -62,17 +56,28 @@ func (w *Writer) Write(spec backend.Spec) error {
 	return err
 }
 
+// writeYAML writes one document of the stream, after a `---` line from the
+// second on. Each document has an encoder of its own: one yaml.Encoder
+// for the whole stream would keep memory for every document written.
+func (w *Writer) writeYAML(doc *yaml.Node) error {
+	if w.n > 1 {
+		w.w.WriteString("---\n")
+	}
+	enc := yaml.NewEncoder(w.w)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	return enc.Close()
+}
+
 // Close ends the output (the JSON array) and flushes it.
 func (w *Writer) Close() error {
-	if w.format == YAML {
-		if w.n > 0 {
-			if err := w.yaml.Close(); err != nil {
-				return err
-			}
-		}
-	} else if w.n == 0 {
+	switch {
+	case w.format == YAML: // each document is complete
+	case w.n == 0:
 		w.w.WriteString("[]\n")
-	} else {
+	default:
 		w.w.WriteString("\n]\n")
 	}
 	return w.w.Flush()
@@ -124,6 +129,15 @@ func yamlValue(v any) *yaml.Node {
 		return s
 	case []backend.SpecField:
 		return yamlMapping(v)
+	case [][]backend.SpecField:
+		s := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		for _, item := range v {
+			s.Content = append(s.Content, yamlMapping(item))
+		}
+		if len(v) == 0 {
+			s.Style = yaml.FlowStyle
+		}
+		return s
 	}
 	panic(fmt.Sprintf("manifest: cannot write a field value of type %T", v))
 }
@@ -141,6 +155,8 @@ func writeJSONObject(buf *bytes.Buffer, fields []backend.SpecField, indent strin
 		buf.WriteString(": ")
 		if nested, ok := f.Value.([]backend.SpecField); ok {
 			writeJSONObject(buf, nested, indent+"  ")
+		} else if items, ok := f.Value.([][]backend.SpecField); ok {
+			writeJSONList(buf, items, indent+"  ")
 		} else {
 			writeJSONValue(buf, f.Value, indent)
 		}
@@ -160,4 +176,22 @@ func writeJSONValue(buf *bytes.Buffer, v any, indent string) {
 	}
 	enc.Encode(v)               //nolint:errcheck // strings, bools, ints and lists of strings always encode
 	buf.Truncate(buf.Len() - 1) // Encode's newline
+}
+
+// writeJSONList writes a list of objects, indented, keys in order.
+func writeJSONList(buf *bytes.Buffer, items [][]backend.SpecField, indent string) {
+	if len(items) == 0 {
+		buf.WriteString("[]")
+		return
+	}
+	buf.WriteString("[\n")
+	for i, item := range items {
+		buf.WriteString(indent + "  ")
+		writeJSONObject(buf, item, indent+"  ")
+		if i < len(items)-1 {
+			buf.WriteByte(',')
+		}
+		buf.WriteByte('\n')
+	}
+	buf.WriteString(indent + "]")
 }

@@ -45,6 +45,9 @@ type applyTx struct {
 	ctx     context.Context
 	tx      *boltstore.Tx
 	tenants map[string]domain.Tenant
+	// newKey is the key the current put generated, with its secret: it
+	// goes to the change's result (ChangeResult.AccessKey) and nowhere else.
+	newKey *domain.NewAccessKey
 }
 
 // tenant returns the tenant id or CodeNotFound, remembering it.
@@ -96,6 +99,7 @@ func (s *Service) ApplyChanges(ctx context.Context, changes []backend.Change) ([
 			}
 			var action backend.Action
 			var err error
+			a.newKey = nil
 			if c.Op == backend.OpPut {
 				action, err = handlers[i].put(a, c.Spec, prepared.get(i))
 			} else {
@@ -104,7 +108,7 @@ func (s *Service) ApplyChanges(ctx context.Context, changes []backend.Change) ([
 			if err != nil {
 				return changeError(c.Ref, err)
 			}
-			results[i] = backend.ChangeResult{Ref: c.Ref, Action: action}
+			results[i] = backend.ChangeResult{Ref: c.Ref, Action: action, AccessKey: a.newKey}
 		}
 		return nil
 	})

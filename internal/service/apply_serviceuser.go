@@ -37,11 +37,27 @@ func newServiceUser(spec backend.Spec) (domain.ServiceUser, error) {
 		return domain.ServiceUser{}, err
 	}
 	want := m.(*backend.ServiceUserSpec)
-	u := domain.ServiceUser{ID: want.ID, Tenant: want.Tenant, DisplayName: *want.DisplayName, Description: *want.Description, Status: *want.Status}
+	u := domain.ServiceUser{ID: want.ID, Tenant: want.Tenant, DisplayName: *want.DisplayName, Description: *want.Description, Status: *want.Status,
+		CIDRAllowList: *want.CIDRAllowList}
 	if *want.Email != "" {
 		u.Email = want.Email
 	}
 	return u, nil
+}
+
+// newUserLists are the policies, groups and owners a spec gives a new user.
+func newUserLists(spec backend.Spec) (policies, groups, owners []string) {
+	s := spec.(*backend.ServiceUserSpec)
+	if s.Policies != nil {
+		policies = *s.Policies
+	}
+	if s.Groups != nil {
+		groups = *s.Groups
+	}
+	if s.Owners != nil {
+		owners = *s.Owners
+	}
+	return policies, groups, owners
 }
 
 func putServiceUser(a *applyTx, spec backend.Spec, prepared any) (backend.Action, error) {
@@ -63,16 +79,7 @@ func putServiceUser(a *applyTx, spec backend.Spec, prepared any) (backend.Action
 		return "", err
 	}
 	if !exists {
-		if pu != nil {
-			_, err := a.s.insertUser(a.ctx, a.tx, t, pu.user, newUserOptions{encoded: pu.encoded})
-			return backend.ActionCreate, err
-		}
-		u, err := newServiceUser(spec)
-		if err != nil {
-			return "", err
-		}
-		_, err = a.s.insertUser(a.ctx, a.tx, t, u, newUserOptions{})
-		return backend.ActionCreate, err
+		return backend.ActionCreate, a.createServiceUser(t, spec, pu)
 	}
 	base := backend.ServiceUserSpecOf(cur)
 	m, err := spec.Merge(base)
@@ -85,6 +92,7 @@ func putServiceUser(a *applyTx, spec backend.Spec, prepared any) (backend.Action
 		return backend.ActionUnchanged, nil
 	}
 	fieldsChanged := false
+	var policies, groups, owners *[]string
 	for _, c := range changes {
 		switch c.Field {
 		case "email":
@@ -95,7 +103,19 @@ func putServiceUser(a *applyTx, spec backend.Spec, prepared any) (backend.Action
 		case "displayName", "description":
 			cur.DisplayName, cur.Description = *want.DisplayName, *want.Description
 			fieldsChanged = true
+		case "cidrAllowList":
+			cur.CIDRAllowList = *want.CIDRAllowList
+			fieldsChanged = true
+		case "policies":
+			policies = want.Policies
+		case "groups":
+			groups = want.Groups
+		case "owners":
+			owners = want.Owners
 		}
+	}
+	if _, err := a.s.setUserLists(a.ctx, a.tx, t, &cur, policies, groups, owners); err != nil {
+		return "", err
 	}
 	target := userResource(ref.Tenant, ref.ID)
 	if fieldsChanged {
@@ -112,6 +132,32 @@ func putServiceUser(a *applyTx, spec backend.Spec, prepared any) (backend.Action
 	}
 	cur.UpdatedAt = a.s.clock()
 	return backend.ActionUpdate, a.tx.PutUser(cur)
+}
+
+// createServiceUser creates the user spec declares in tenant t, as
+// `serviceuser create --no-key` with its policies and groups, then gives
+// it its owners (`serviceuser owner add`). pu is the user prepared ahead,
+// or nil.
+func (a *applyTx) createServiceUser(t domain.Tenant, spec backend.Spec, pu *preparedUser) error {
+	policies, groups, owners := newUserLists(spec)
+	var u domain.ServiceUser
+	opts := newUserOptions{policies: policies, groups: groups}
+	if pu != nil {
+		u, opts.encoded = pu.user, pu.encoded
+	} else {
+		var err error
+		if u, err = newServiceUser(spec); err != nil {
+			return err
+		}
+	}
+	u, err := a.s.insertUser(a.ctx, a.tx, t, u, opts)
+	if err != nil || len(owners) == 0 {
+		return err
+	}
+	if _, err := a.s.setUserLists(a.ctx, a.tx, t, &u, nil, nil, &owners); err != nil {
+		return err
+	}
+	return a.tx.PutUser(u)
 }
 
 func deleteServiceUserByApply(a *applyTx, ref backend.Ref) (backend.Action, error) {

@@ -92,32 +92,40 @@ func (s *Service) CreateGroup(ctx context.Context, tenant string, in backend.Cre
 			}
 			return domain.Conflict("group %q already exists in tenant %q", in.Name, tenant)
 		}
-		policies, err := requirePolicies(tx, tenant, in.Policies)
-		if err != nil {
-			return err
-		}
-		if _, err := authzChanged(tx); err != nil {
-			return err
-		}
-		now := s.clock()
-		g := domain.Group{Name: in.Name, Tenant: tenant, Description: in.Description, Policies: policies,
-			CreatedAt: now, CreatedBy: s.actorOf(ctx), UpdatedAt: now}
-		if err := tx.PutGroup(g); err != nil {
-			return err
-		}
-		if err := s.audit(ctx, tx, tenant, "group:create", authz.GroupResource(tenant, g.Name)); err != nil {
-			return err
-		}
-		for _, p := range policies {
-			if err := s.auditDetail(ctx, tx, tenant, "policy:attach", authz.PolicyResource(tenant, p), authz.GroupResource(tenant, g.Name)); err != nil {
-				return err
-			}
-		}
-		out, created = g, true
-		out.Normalize()
-		return nil
+		g, err := s.insertGroup(ctx, tx, tenant, in.Name, in.Description, in.Policies)
+		out, created = g, err == nil
+		return err
 	})
 	return out, created, err
+}
+
+// insertGroup stores a new group of tenant (its name checked free) holding
+// policies, each of which must exist, audited as group:create and one
+// policy:attach per policy.
+func (s *Service) insertGroup(ctx context.Context, tx *boltstore.Tx, tenant, name, description string, policies []string) (domain.Group, error) {
+	policies, err := requirePolicies(tx, tenant, policies)
+	if err != nil {
+		return domain.Group{}, err
+	}
+	if _, err := authzChanged(tx); err != nil {
+		return domain.Group{}, err
+	}
+	now := s.clock()
+	g := domain.Group{Name: name, Tenant: tenant, Description: description, Policies: policies,
+		CreatedAt: now, CreatedBy: s.actorOf(ctx), UpdatedAt: now}
+	if err := tx.PutGroup(g); err != nil {
+		return g, err
+	}
+	if err := s.audit(ctx, tx, tenant, "group:create", authz.GroupResource(tenant, g.Name)); err != nil {
+		return g, err
+	}
+	for _, p := range policies {
+		if err := s.auditDetail(ctx, tx, tenant, "policy:attach", authz.PolicyResource(tenant, p), authz.GroupResource(tenant, g.Name)); err != nil {
+			return g, err
+		}
+	}
+	g.Normalize()
+	return g, nil
 }
 
 // ListGroups implements backend.Groups.
@@ -171,17 +179,7 @@ func (s *Service) UpdateGroup(ctx context.Context, tenant, name string, in backe
 		if err != nil {
 			return err
 		}
-		if in.Description != nil {
-			g.Description = *in.Description
-		}
-		g.UpdatedAt = s.clock()
-		if err := tx.PutGroup(g); err != nil {
-			return err
-		}
-		if _, err := authzChanged(tx); err != nil {
-			return err
-		}
-		if err := s.audit(ctx, tx, tenant, "group:update", authz.GroupResource(tenant, name)); err != nil {
+		if g, err = s.storeGroup(ctx, tx, g, in); err != nil {
 			return err
 		}
 		out, err = groupWithMembers(tx, g)
@@ -190,46 +188,68 @@ func (s *Service) UpdateGroup(ctx context.Context, tenant, name string, in backe
 	return out, err
 }
 
+// storeGroup changes the fields of g that in gives, audited as group:update.
+func (s *Service) storeGroup(ctx context.Context, tx *boltstore.Tx, g domain.Group, in backend.UpdateGroupInput) (domain.Group, error) {
+	if in.Description != nil {
+		g.Description = *in.Description
+	}
+	g.UpdatedAt = s.clock()
+	if err := tx.PutGroup(g); err != nil {
+		return g, err
+	}
+	if _, err := authzChanged(tx); err != nil {
+		return g, err
+	}
+	return g, s.audit(ctx, tx, g.Tenant, "group:update", authz.GroupResource(g.Tenant, g.Name))
+}
+
 // DeleteGroup implements backend.Groups.
 func (s *Service) DeleteGroup(ctx context.Context, tenant, name string) error {
 	return s.update(func(tx *boltstore.Tx) error {
 		if _, err := requireGroup(tx, tenant, name); err != nil {
 			return err
 		}
-		t, err := requireTenant(tx, tenant)
-		if err != nil {
-			return err
-		}
-		members, err := groupMembers(tx, tenant)
-		if err != nil {
-			return err
-		}
-		users, err := loadUsers(tx, tenant, members[name])
-		if err != nil {
-			return err
-		}
-		if err := checkKeepsAGroup(t, users, name); err != nil {
-			return err
-		}
-		if _, err := authzChanged(tx); err != nil {
-			return err
-		}
-		now := s.clock()
-		for _, u := range users {
-			u.Groups, u.UpdatedAt = without(u.Groups, name), now
-			if err := tx.PutUser(u); err != nil {
-				return err
-			}
-		}
-		if err := tx.DeleteGroup(tenant, name); err != nil {
-			return err
-		}
-		detail := ""
-		if len(users) > 0 {
-			detail = fmt.Sprintf("removed %s", plural(len(users), "member"))
-		}
-		return s.auditDetail(ctx, tx, tenant, "group:delete", authz.GroupResource(tenant, name), detail)
+		return s.removeGroup(ctx, tx, tenant, name)
 	})
+}
+
+// removeGroup deletes group name of tenant, which exists; its members
+// leave it (refused under requireGroup for a member's last group). Audited
+// as group:delete.
+func (s *Service) removeGroup(ctx context.Context, tx *boltstore.Tx, tenant, name string) error {
+	t, err := requireTenant(tx, tenant)
+	if err != nil {
+		return err
+	}
+	members, err := groupMembers(tx, tenant)
+	if err != nil {
+		return err
+	}
+	users, err := loadUsers(tx, tenant, members[name])
+	if err != nil {
+		return err
+	}
+	if err := checkKeepsAGroup(t, users, name); err != nil {
+		return err
+	}
+	if _, err := authzChanged(tx); err != nil {
+		return err
+	}
+	now := s.clock()
+	for _, u := range users {
+		u.Groups, u.UpdatedAt = without(u.Groups, name), now
+		if err := tx.PutUser(u); err != nil {
+			return err
+		}
+	}
+	if err := tx.DeleteGroup(tenant, name); err != nil {
+		return err
+	}
+	detail := ""
+	if len(users) > 0 {
+		detail = fmt.Sprintf("removed %s", plural(len(users), "member"))
+	}
+	return s.auditDetail(ctx, tx, tenant, "group:delete", authz.GroupResource(tenant, name), detail)
 }
 
 // checkKeepsAGroup refuses, under the tenant setting requireGroup, a change

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/keyward/keyward/internal/backend"
@@ -63,38 +64,49 @@ func (s *Service) UpdateKey(ctx context.Context, tenant, ref string, in backend.
 		if err != nil {
 			return err
 		}
-		keys, err := liveKeys(tx, tenant, k.ServiceUser, now)
-		if err != nil {
-			return err
-		}
-		wasCounted := countsAgainstLimit(k, now)
-		if in.Name != nil {
-			if err := checkNameFree("name", k.ServiceUser, *in.Name, keys, k.ID); err != nil {
-				return err
-			}
-			k.Name = *in.Name
-		}
-		if in.Description != nil {
-			k.Description = *in.Description
-		}
-		if in.Expires != nil {
-			if k.ExpiresAt, err = resolveExpiry("expires", exp, t, now); err != nil {
-				return err
-			}
-		}
-		if !wasCounted && countsAgainstLimit(k, now) {
-			// A new expiry revives an expired key: it needs a free slot.
-			if err := checkKeySlot(t, k.ServiceUser, keys, k.Type, k.ID, now); err != nil {
-				return err
-			}
-		}
-		if err := tx.PutKey(k); err != nil {
+		if k, err = s.updateKeyTx(ctx, tx, t, k, in, exp); err != nil {
 			return err
 		}
 		out = maskedKey(k, now)
-		return s.audit(ctx, tx, tenant, "key:update", keyResource(tenant, k.ServiceUser, k.ID))
+		return nil
 	})
 	return out, err
+}
+
+// updateKeyTx changes the name, description and expiry (exp, parsed from
+// in.Expires) that in gives of key k of tenant t, under the tenant's rules,
+// audited as key:update.
+func (s *Service) updateKeyTx(ctx context.Context, tx *boltstore.Tx, t domain.Tenant, k boltstore.KeyRecord, in backend.UpdateKeyInput, exp expiry) (boltstore.KeyRecord, error) {
+	now := s.clock()
+	keys, err := liveKeys(tx, t.ID, k.ServiceUser, now)
+	if err != nil {
+		return k, err
+	}
+	wasCounted := countsAgainstLimit(k, now)
+	if in.Name != nil {
+		if err := checkNameFree("name", k.ServiceUser, *in.Name, keys, k.ID); err != nil {
+			return k, err
+		}
+		k.Name = *in.Name
+	}
+	if in.Description != nil {
+		k.Description = *in.Description
+	}
+	if in.Expires != nil {
+		if k.ExpiresAt, err = resolveExpiry("expires", exp, t, now); err != nil {
+			return k, err
+		}
+	}
+	if !wasCounted && countsAgainstLimit(k, now) {
+		// A new expiry revives an expired key: it needs a free slot.
+		if err := checkKeySlot(t, k.ServiceUser, keys, k.Type, k.ID, now); err != nil {
+			return k, err
+		}
+	}
+	if err := tx.PutKey(k); err != nil {
+		return k, err
+	}
+	return k, s.audit(ctx, tx, t.ID, "key:update", keyResource(t.ID, k.ServiceUser, k.ID))
 }
 
 // RotateKey implements backend.AccessKeys.
@@ -177,13 +189,18 @@ func (s *Service) RevokeKey(ctx context.Context, tenant, ref string) (domain.Acc
 		if err != nil {
 			return err
 		}
-		if err := tx.DeleteKey(k); err != nil {
-			return err
-		}
 		out = maskedKey(k, now)
-		return s.audit(ctx, tx, tenant, "key:revoke", keyResource(tenant, k.ServiceUser, k.ID))
+		return s.revokeKeyTx(ctx, tx, k)
 	})
 	return out, err
+}
+
+// revokeKeyTx deletes key k, audited as key:revoke.
+func (s *Service) revokeKeyTx(ctx context.Context, tx *boltstore.Tx, k boltstore.KeyRecord) error {
+	if err := tx.DeleteKey(k); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, k.Tenant, "key:revoke", keyResource(k.Tenant, k.ServiceUser, k.ID))
 }
 
 // RevokeUserKeys implements backend.AccessKeys.
@@ -225,31 +242,40 @@ func (s *Service) SetKeyStatus(ctx context.Context, tenant, ref string, status d
 		if err != nil {
 			return err
 		}
+		k, err = s.setKeyStatusTx(ctx, tx, k, status)
 		out = maskedKey(k, now)
-		if k.Status == status {
-			return nil
-		}
-		k.Status = status
-		if countsAgainstLimit(k, now) {
-			t, err := requireTenant(tx, tenant)
-			if err != nil {
-				return err
-			}
-			keys, err := liveKeys(tx, tenant, k.ServiceUser, now)
-			if err != nil {
-				return err
-			}
-			if err := checkKeySlot(t, k.ServiceUser, keys, k.Type, k.ID, now); err != nil {
-				return err
-			}
-		}
-		if err := tx.PutKey(k); err != nil {
-			return err
-		}
-		out = maskedKey(k, now)
-		return s.audit(ctx, tx, tenant, action, keyResource(tenant, k.ServiceUser, k.ID))
+		return err
 	})
 	return out, err
+}
+
+// setKeyStatusTx sets the status (active or inactive) of key k, audited as
+// key:activate or key:deactivate; activation respects the tenant's limits.
+// The current status again changes nothing.
+func (s *Service) setKeyStatusTx(ctx context.Context, tx *boltstore.Tx, k boltstore.KeyRecord, status domain.KeyStatus) (boltstore.KeyRecord, error) {
+	if k.Status == status {
+		return k, nil
+	}
+	now := s.clock()
+	action := map[domain.KeyStatus]string{domain.KeyActive: "key:activate", domain.KeyInactive: "key:deactivate"}[status]
+	k.Status = status
+	if countsAgainstLimit(k, now) {
+		t, err := requireTenant(tx, k.Tenant)
+		if err != nil {
+			return k, err
+		}
+		keys, err := liveKeys(tx, k.Tenant, k.ServiceUser, now)
+		if err != nil {
+			return k, err
+		}
+		if err := checkKeySlot(t, k.ServiceUser, keys, k.Type, k.ID, now); err != nil {
+			return k, err
+		}
+	}
+	if err := tx.PutKey(k); err != nil {
+		return k, err
+	}
+	return k, s.audit(ctx, tx, k.Tenant, action, keyResource(k.Tenant, k.ServiceUser, k.ID))
 }
 
 // RestrictKey implements backend.AccessKeys.
@@ -298,14 +324,20 @@ func (s *Service) RestrictKey(ctx context.Context, tenant, ref string, in backen
 		if err != nil {
 			return err
 		}
-		k.CIDRAllowList = cidr.Format(next)
-		if err := tx.PutKey(k); err != nil {
-			return err
-		}
+		k, err = s.restrictKeyTx(ctx, tx, k, next)
 		out = maskedKey(k, now)
-		return s.audit(ctx, tx, tenant, "key:restrict", keyResource(tenant, k.ServiceUser, k.ID))
+		return err
 	})
 	return out, err
+}
+
+// restrictKeyTx sets the CIDR allow list of key k, audited as key:restrict.
+func (s *Service) restrictKeyTx(ctx context.Context, tx *boltstore.Tx, k boltstore.KeyRecord, list []netip.Prefix) (boltstore.KeyRecord, error) {
+	k.CIDRAllowList = cidr.Format(list)
+	if err := tx.PutKey(k); err != nil {
+		return k, err
+	}
+	return k, s.audit(ctx, tx, k.Tenant, "key:restrict", keyResource(k.Tenant, k.ServiceUser, k.ID))
 }
 
 // PurgeKeys implements backend.AccessKeys.

@@ -14,8 +14,7 @@ import (
 
 // Limits of access key fields.
 const (
-	maxKeyNameLen        = 64
-	maxKeyDescriptionLen = 1024
+	maxKeyDescriptionLen = domain.MaxKeyDescriptionLen
 	maxKeyTypeLen        = 64
 	// maxRotationGrace bounds `key rotate --grace`: an overlap for moving
 	// callers to the successor, not a second lifetime.
@@ -33,6 +32,9 @@ type keySpec struct {
 	expires     expiry
 	cidrs       []netip.Prefix
 	keyType     string
+	// inactive generates the key deactivated (apply, status: inactive):
+	// it takes no slot.
+	inactive bool
 }
 
 func (k keySpec) field(name string) string { return k.fieldPrefix + name }
@@ -56,24 +58,8 @@ func parseKeySpec(prefix string, in backend.GenerateKeyInput) (keySpec, error) {
 	return spec, v.Err()
 }
 
-// checkKeyName validates a key name: it is used in `USER/NAME` references,
-// so it is short and has no '/' or spaces.
-func checkKeyName(field, name string) error {
-	if name == "" {
-		return domain.Invalid(field, "must not be empty")
-	}
-	if len(name) > maxKeyNameLen {
-		return domain.Invalid(field, "%q is %d characters; the maximum is %d", name, len(name), maxKeyNameLen)
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-		if !alnum && (i == 0 || (c != '-' && c != '_' && c != '.')) {
-			return domain.Invalid(field, "%q may contain only letters, digits, '-', '_' and '.', and must start with a letter or digit", name)
-		}
-	}
-	return nil
-}
+// checkKeyName validates a key name (domain.CheckKeyName).
+func checkKeyName(field, name string) error { return domain.CheckKeyName(field, name) }
 
 // expiry is a parsed --expires value.
 type expiry struct {

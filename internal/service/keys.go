@@ -98,7 +98,8 @@ func (s *Service) GenerateKey(ctx context.Context, tenant, user string, in backe
 }
 
 // generateKeyTx applies the tenant's rules to spec and stores a new key for
-// u with material, audited as key:generate.
+// u with material, audited as key:generate (and key:deactivate when spec
+// makes it inactive).
 func (s *Service) generateKeyTx(ctx context.Context, tx *boltstore.Tx, t domain.Tenant, u domain.ServiceUser, spec keySpec, material keyMaterial) (domain.NewAccessKey, error) {
 	now := s.clock()
 	keys, err := liveKeys(tx, t.ID, u.ID, now)
@@ -126,12 +127,15 @@ func (s *Service) generateKeyTx(ctx context.Context, tx *boltstore.Tx, t domain.
 		}
 		keyType = &spec.keyType
 	}
-	if err := checkKeySlot(t, u.ID, keys, keyType, "", now); err != nil {
+	status := domain.KeyActive
+	if spec.inactive {
+		status = domain.KeyInactive
+	} else if err := checkKeySlot(t, u.ID, keys, keyType, "", now); err != nil {
 		return domain.NewAccessKey{}, err
 	}
 	k := boltstore.KeyRecord{AccessKey: domain.AccessKey{
 		Tenant: t.ID, ServiceUser: u.ID, Name: name, Description: spec.description, Type: keyType,
-		Status: domain.KeyActive, ExpiresAt: expiresAt, CIDRAllowList: cidr.Format(spec.cidrs),
+		Status: status, ExpiresAt: expiresAt, CIDRAllowList: cidr.Format(spec.cidrs),
 		CreatedAt: now, CreatedBy: s.actorOf(ctx),
 	}}
 	if err := s.storeNewKey(tx, &k, material); err != nil {
@@ -139,6 +143,11 @@ func (s *Service) generateKeyTx(ctx context.Context, tx *boltstore.Tx, t domain.
 	}
 	if err := s.audit(ctx, tx, t.ID, "key:generate", keyResource(t.ID, u.ID, k.ID)); err != nil {
 		return domain.NewAccessKey{}, err
+	}
+	if spec.inactive {
+		if err := s.audit(ctx, tx, t.ID, "key:deactivate", keyResource(t.ID, u.ID, k.ID)); err != nil {
+			return domain.NewAccessKey{}, err
+		}
 	}
 	return domain.NewAccessKey{AccessKey: maskedKey(k, now), Secret: material.secret}, nil
 }

@@ -211,22 +211,30 @@ func (s *Service) CreateKeyType(ctx context.Context, tenant string, in backend.C
 			}
 			return domain.Conflict("key type %q already exists in tenant %q", in.Name, tenant)
 		}
-		if err := requireScope(tx, tenant, in.Scope); err != nil {
-			return err
-		}
-		if _, err := authzChanged(tx); err != nil {
-			return err
-		}
-		now := s.clock()
-		out = domain.KeyType{Name: in.Name, Tenant: tenant, DisplayName: in.DisplayName, Description: in.Description,
-			Scope: in.Scope, CreatedAt: now, CreatedBy: s.actorOf(ctx), UpdatedAt: now}
-		if err := tx.PutKeyType(out); err != nil {
-			return err
-		}
-		created = true
-		return s.auditDetail(ctx, tx, tenant, "keytype:create", authz.KeyTypeResource(tenant, in.Name), "scope "+authz.PolicyResource(tenant, in.Scope))
+		k, err := s.insertKeyType(ctx, tx, tenant, in)
+		out, created = k, err == nil
+		return err
 	})
 	return out, created, err
+}
+
+// insertKeyType stores a new key type of tenant (its name checked free,
+// its text validated) whose scope policy must exist, audited as
+// keytype:create.
+func (s *Service) insertKeyType(ctx context.Context, tx *boltstore.Tx, tenant string, in backend.CreateKeyTypeInput) (domain.KeyType, error) {
+	if err := requireScope(tx, tenant, in.Scope); err != nil {
+		return domain.KeyType{}, err
+	}
+	if _, err := authzChanged(tx); err != nil {
+		return domain.KeyType{}, err
+	}
+	now := s.clock()
+	k := domain.KeyType{Name: in.Name, Tenant: tenant, DisplayName: in.DisplayName, Description: in.Description,
+		Scope: in.Scope, CreatedAt: now, CreatedBy: s.actorOf(ctx), UpdatedAt: now}
+	if err := tx.PutKeyType(k); err != nil {
+		return k, err
+	}
+	return k, s.auditDetail(ctx, tx, tenant, "keytype:create", authz.KeyTypeResource(tenant, in.Name), "scope "+authz.PolicyResource(tenant, in.Scope))
 }
 
 // ListKeyTypes implements backend.KeyTypes.
@@ -271,33 +279,39 @@ func (s *Service) UpdateKeyType(ctx context.Context, tenant, name string, in bac
 		if err != nil {
 			return err
 		}
-		detail := ""
-		if in.Scope != nil {
-			if err := requireScope(tx, tenant, *in.Scope); err != nil {
-				return err
-			}
-			if *in.Scope != k.Scope {
-				detail = "scope " + authz.PolicyResource(tenant, *in.Scope)
-			}
-			k.Scope = *in.Scope
-		}
-		if in.DisplayName != nil {
-			k.DisplayName = *in.DisplayName
-		}
-		if in.Description != nil {
-			k.Description = *in.Description
-		}
-		k.UpdatedAt = s.clock()
-		if err := tx.PutKeyType(k); err != nil {
-			return err
-		}
-		if _, err := authzChanged(tx); err != nil {
-			return err
-		}
-		out = k
-		return s.auditDetail(ctx, tx, tenant, "keytype:update", authz.KeyTypeResource(tenant, name), detail)
+		out, err = s.storeKeyType(ctx, tx, k, in)
+		return err
 	})
 	return out, err
+}
+
+// storeKeyType changes the fields of k that in gives (text validated; a
+// new scope must exist), audited as keytype:update.
+func (s *Service) storeKeyType(ctx context.Context, tx *boltstore.Tx, k domain.KeyType, in backend.UpdateKeyTypeInput) (domain.KeyType, error) {
+	detail := ""
+	if in.Scope != nil {
+		if err := requireScope(tx, k.Tenant, *in.Scope); err != nil {
+			return k, err
+		}
+		if *in.Scope != k.Scope {
+			detail = "scope " + authz.PolicyResource(k.Tenant, *in.Scope)
+		}
+		k.Scope = *in.Scope
+	}
+	if in.DisplayName != nil {
+		k.DisplayName = *in.DisplayName
+	}
+	if in.Description != nil {
+		k.Description = *in.Description
+	}
+	k.UpdatedAt = s.clock()
+	if err := tx.PutKeyType(k); err != nil {
+		return k, err
+	}
+	if _, err := authzChanged(tx); err != nil {
+		return k, err
+	}
+	return k, s.auditDetail(ctx, tx, k.Tenant, "keytype:update", authz.KeyTypeResource(k.Tenant, k.Name), detail)
 }
 
 // DeleteKeyType implements backend.KeyTypes.
@@ -306,25 +320,31 @@ func (s *Service) DeleteKeyType(ctx context.Context, tenant, name string) error 
 		if _, err := requireKeyType(tx, tenant, name); err != nil {
 			return err
 		}
-		n := 0
-		if err := tx.ForEachKey(tenant, func(k boltstore.KeyRecord) error {
-			if k.Type != nil && *k.Type == name {
-				n++
-			}
-			return nil
-		}); err != nil {
-			return err
-		}
-		if n > 0 {
-			return domain.Conflict("key type %q still has %s", name, plural(n, "access key")).
-				WithHint("revoke them first (`keyward key list` shows each key's type)")
-		}
-		if _, err := authzChanged(tx); err != nil {
-			return err
-		}
-		if err := tx.DeleteKeyType(tenant, name); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, tenant, "keytype:delete", authz.KeyTypeResource(tenant, name))
+		return s.removeKeyType(ctx, tx, tenant, name)
 	})
+}
+
+// removeKeyType deletes key type name of tenant, which exists, audited as
+// keytype:delete; refused while keys of the type exist.
+func (s *Service) removeKeyType(ctx context.Context, tx *boltstore.Tx, tenant, name string) error {
+	n := 0
+	if err := tx.ForEachKey(tenant, func(k boltstore.KeyRecord) error {
+		if k.Type != nil && *k.Type == name {
+			n++
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if n > 0 {
+		return domain.Conflict("key type %q still has %s", name, plural(n, "access key")).
+			WithHint("revoke them first (`keyward key list` shows each key's type)")
+	}
+	if _, err := authzChanged(tx); err != nil {
+		return err
+	}
+	if err := tx.DeleteKeyType(tenant, name); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, tenant, "keytype:delete", authz.KeyTypeResource(tenant, name))
 }

@@ -154,24 +154,32 @@ func (s *Service) CreatePolicy(ctx context.Context, tenant string, in backend.Cr
 			return domain.Conflict("policy %q already exists in tenant %q", in.Name, tenant).
 				WithHint("change it with `keyward policy update %s`", in.Name)
 		}
-		rev, err := authzChanged(tx)
-		if err != nil {
-			return err
-		}
-		now, actor := s.clock(), s.actorOf(ctx)
-		doc := compiled.Document()
-		rec := boltstore.PolicyRecord{Revision: rev, Policy: domain.Policy{
-			Name: in.Name, Tenant: tenant, Description: doc.Description, Statements: fromStatements(doc.Statements),
-			Version: 1, CreatedAt: &now, CreatedBy: &actor, UpdatedAt: &now,
-		}}
-		if err := tx.PutPolicy(rec); err != nil {
-			return err
-		}
-		out, created = rec.Policy, true
-		out.Normalize()
-		return s.audit(ctx, tx, tenant, "policy:create", authz.PolicyResource(tenant, in.Name))
+		out, err = s.insertPolicy(ctx, tx, tenant, compiled)
+		created = err == nil
+		return err
 	})
 	return out, created, err
+}
+
+// insertPolicy stores a new custom policy of tenant, compiled (its name
+// checked free), audited as policy:create.
+func (s *Service) insertPolicy(ctx context.Context, tx *boltstore.Tx, tenant string, compiled *authz.Policy) (domain.Policy, error) {
+	rev, err := authzChanged(tx)
+	if err != nil {
+		return domain.Policy{}, err
+	}
+	now, actor := s.clock(), s.actorOf(ctx)
+	doc := compiled.Document()
+	rec := boltstore.PolicyRecord{Revision: rev, Policy: domain.Policy{
+		Name: compiled.Name(), Tenant: tenant, Description: doc.Description, Statements: fromStatements(doc.Statements),
+		Version: 1, CreatedAt: &now, CreatedBy: &actor, UpdatedAt: &now,
+	}}
+	if err := tx.PutPolicy(rec); err != nil {
+		return domain.Policy{}, err
+	}
+	out := rec.Policy
+	out.Normalize()
+	return out, s.audit(ctx, tx, tenant, "policy:create", authz.PolicyResource(tenant, compiled.Name()))
 }
 
 // ListPolicies implements backend.Policies.
@@ -266,29 +274,35 @@ func (s *Service) UpdatePolicy(ctx context.Context, tenant, name string, in back
 				return err
 			}
 		}
-		rev, err := authzChanged(tx)
-		if err != nil {
-			return err
-		}
-		now := s.clock()
-		doc := compiled.Document()
-		rec.Revision, rec.Name, rec.Description, rec.Statements = rev, newName, doc.Description, fromStatements(doc.Statements)
-		rec.Version++
-		rec.UpdatedAt = &now
-		if err := tx.PutPolicy(rec); err != nil {
-			return err
-		}
 		detail := ""
 		if renamed {
 			detail = fmt.Sprintf("renamed from %q", name)
 		}
-		if err := s.auditDetail(ctx, tx, tenant, "policy:update", authz.PolicyResource(tenant, newName), detail); err != nil {
+		if rec, err = s.storePolicy(ctx, tx, rec, compiled, detail); err != nil {
 			return err
 		}
 		out, err = policyWithUsage(tx, rec.Policy)
 		return err
 	})
 	return out, err
+}
+
+// storePolicy stores rec with the name and document of compiled as its
+// next version, audited as policy:update with detail.
+func (s *Service) storePolicy(ctx context.Context, tx *boltstore.Tx, rec boltstore.PolicyRecord, compiled *authz.Policy, detail string) (boltstore.PolicyRecord, error) {
+	rev, err := authzChanged(tx)
+	if err != nil {
+		return rec, err
+	}
+	now := s.clock()
+	doc := compiled.Document()
+	rec.Revision, rec.Name, rec.Description, rec.Statements = rev, compiled.Name(), doc.Description, fromStatements(doc.Statements)
+	rec.Version++
+	rec.UpdatedAt = &now
+	if err := tx.PutPolicy(rec); err != nil {
+		return rec, err
+	}
+	return rec, s.auditDetail(ctx, tx, rec.Tenant, "policy:update", authz.PolicyResource(rec.Tenant, rec.Name), detail)
 }
 
 // renamePolicyReferences points every user, group and key type holding
@@ -351,41 +365,48 @@ func (s *Service) DeletePolicy(ctx context.Context, tenant, name string, opts ba
 		if _, err := requireCustomPolicy(tx, tenant, name, "deleted"); err != nil {
 			return err
 		}
-		uses, err := policyUsage(tx, tenant)
-		if err != nil {
-			return err
-		}
-		use := uses[name]
-		if use == nil {
-			use = &policyUses{}
-		}
-		if len(use.keyTypes) > 0 {
-			return domain.Conflict("policy %q is the scope of key type %s; it cannot be deleted while used",
-				name, strings.Join(quoted(use.keyTypes), ", ")).
-				WithHint("change the key type's scope with `keyward keytype update --scope`, or delete the key type")
-		}
-		if n := len(use.users) + len(use.groups); n > 0 && !opts.Force {
-			return domain.Conflict("policy %q is attached to %s", name, attachmentSummary(use.users, use.groups)).
-				WithHint("pass --force to detach it everywhere and delete it")
-		}
-		if _, err := authzChanged(tx); err != nil {
-			return err
-		}
-		for _, id := range use.users {
-			if err := s.detachFromUser(ctx, tx, tenant, name, id); err != nil {
-				return err
-			}
-		}
-		for _, g := range use.groups {
-			if err := s.detachFromGroup(ctx, tx, tenant, name, g); err != nil {
-				return err
-			}
-		}
-		if err := tx.DeletePolicy(tenant, name); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, tenant, "policy:delete", authz.PolicyResource(tenant, name))
+		return s.removePolicy(ctx, tx, tenant, name, opts.Force)
 	})
+}
+
+// removePolicy deletes custom policy name of tenant, which exists, audited
+// as policy:delete. A policy attached to users or groups needs force,
+// which detaches it first; one that is a key type's scope is refused.
+func (s *Service) removePolicy(ctx context.Context, tx *boltstore.Tx, tenant, name string, force bool) error {
+	uses, err := policyUsage(tx, tenant)
+	if err != nil {
+		return err
+	}
+	use := uses[name]
+	if use == nil {
+		use = &policyUses{}
+	}
+	if len(use.keyTypes) > 0 {
+		return domain.Conflict("policy %q is the scope of key type %s; it cannot be deleted while used",
+			name, strings.Join(quoted(use.keyTypes), ", ")).
+			WithHint("change the key type's scope with `keyward keytype update --scope`, or delete the key type")
+	}
+	if n := len(use.users) + len(use.groups); n > 0 && !force {
+		return domain.Conflict("policy %q is attached to %s", name, attachmentSummary(use.users, use.groups)).
+			WithHint("pass --force to detach it everywhere and delete it")
+	}
+	if _, err := authzChanged(tx); err != nil {
+		return err
+	}
+	for _, id := range use.users {
+		if err := s.detachFromUser(ctx, tx, tenant, name, id); err != nil {
+			return err
+		}
+	}
+	for _, g := range use.groups {
+		if err := s.detachFromGroup(ctx, tx, tenant, name, g); err != nil {
+			return err
+		}
+	}
+	if err := tx.DeletePolicy(tenant, name); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, tenant, "policy:delete", authz.PolicyResource(tenant, name))
 }
 
 // attachmentSummary says "2 service users (a, b) and 1 group (ops)".

@@ -3,11 +3,14 @@ package apply
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/keyward/keyward/internal/apply"
 	"github.com/keyward/keyward/internal/backend"
@@ -46,34 +49,56 @@ is. Running the same file again changes nothing and says so.
 
 The file (or - for stdin) is YAML or JSON: a stream of documents separated
 by ---, or a list, of flat objects with a kind and the fields of
-` + "`-o json`" + ` output, in camelCase:
+` + "`-o json`" + ` output, in camelCase. Kinds, applied in this order:
 
-    kind: Tenant
-    id: acme
-    name: Acme Corp
-    settings: {requireEmail: true, keyTtlMax: 180d}
-    ---
+    kind: Tenant          id, name, settings{...}
+    kind: Policy          tenant, name, description, statements[{effect, actions, resources}]
+    kind: Group           tenant, name, description, policies
+    kind: KeyType         tenant, name, displayName, description, scope
+    kind: ServiceUser     tenant, id, displayName, email, description, status,
+                          cidrAllowList, policies, groups, owners
+    kind: AccessKey       tenant, serviceUser, name, description, type, expiresAt,
+                          cidrAllowList, status; expires, secretFile (at generation)
+
+For example:
+
     kind: ServiceUser
     tenant: acme            # default: --tenant
     id: ci-bot
-    displayName: CI bot
     email: ci@example.com   # null removes it
-    description: builds things
-    status: active          # or disabled
+    groups: [ci]            # group membership is declared on the user
+    ---
+    kind: AccessKey
+    tenant: acme
+    serviceUser: ci-bot
+    name: deploy
+    expires: 90d            # lifetime of a key generated now
+    secretFile: ci-bot.secret
 
 apiVersion is optional and, when given, must be keyward/v1. A field left
-out is left as it is (a new object takes its default). A ServiceUser never
-generates access keys.
+out is left as it is (a new object takes its default); a list given is the
+whole list. Managed policies are never declared. A ServiceUser never
+generates access keys: an AccessKey entry does, when the user has no key of
+that name. The new secret is shown once: written to secretFile (a new file,
+mode 0600, relative to the applied file's directory, or the working
+directory for stdin), else printed (-o json: accessKey.secret; -q needs a
+secretFile). An existing key is never re-created and its secret never shown
+again; its description, expiresAt, cidrAllowList and status are updated.
 
 The whole file is read and checked before anything is written: every
 invalid object is reported with its position (file:line, document) and
-field, and nothing is written (exit 2). Then the changes are written in
-transactions of up to 10,000 objects, tenants first; if one fails, the
-ones before it stay and running the same file again completes the rest.
+field — including the objects it names that neither exist nor are declared
+— and nothing is written (exit 2). Then the changes are written in
+transactions of up to 10,000 objects, kind by kind; if one fails, the ones
+before it stay, the error names the object and its position, and running
+the same file again completes the rest.
 
 --prune also deletes, after confirmation, the objects of the kinds the file
-declares, in the tenants it names, that it does not declare. Tenants
-themselves are never pruned.
+declares, in the tenants it names, that it does not declare: access keys
+only when the file has AccessKey objects (then every other key of those
+tenants, of any user, is revoked); never tenants or managed
+policies; and never an object that something the file leaves out still
+names (a policy held by, or a group with, a user not in the file).
 
 --dry-run prints the plan (create, update with the fields that change,
 delete, and a count of unchanged objects) and changes nothing; with -o json
@@ -129,9 +154,11 @@ func applyRun(ctx context.Context, opts *Options) error {
 		bar = progress.New(f.IOStreams.ErrOut, "Checking", sourceSize(src), progress.Bytes)
 	}
 	plan, err := apply.Build(ctx, b, src, apply.BuildOptions{
-		DefaultTenant: settings.Tenant,
-		Prune:         opts.Prune,
-		Progress:      func(read int64, _ int) { bar.Set(read) },
+		DefaultTenant:   settings.Tenant,
+		Prune:           opts.Prune,
+		Progress:        func(read int64, _ int) { bar.Set(read) },
+		SecretDir:       secretDir(opts.File),
+		SecretsNeedFile: p.Opts.Quiet && p.Opts.Format == output.FormatTable,
 	})
 	bar.Done()
 	var invalid *apply.InvalidError
@@ -146,6 +173,8 @@ func applyRun(ctx context.Context, opts *Options) error {
 	defer plan.Close()
 
 	out := newReport(f.IOStreams.Out, p.Opts, opts.DryRun)
+	out.secretDir = plan.SecretDir
+	defer out.warnSecrets(f)
 	if opts.DryRun {
 		if err := plan.Each(out.planned); err != nil {
 			return err
@@ -199,6 +228,15 @@ func openSource(f *cmdutil.Factory, name string) (manifest.Source, func(), error
 	return manifest.Source{Name: name, R: file}, func() { file.Close() }, nil
 }
 
+// secretDir is the directory relative secretFile paths are in: the
+// applied file's, or the working directory for stdin.
+func secretDir(file string) string {
+	if file == "-" {
+		return ""
+	}
+	return filepath.Dir(file)
+}
+
 // sourceSize is the size of a file source, 0 when unknown.
 func sourceSize(src manifest.Source) int64 {
 	if file, ok := src.R.(*os.File); ok {
@@ -216,6 +254,10 @@ type report struct {
 	opts   output.Options
 	dryRun bool
 	json   *jsonReport
+	// secretDir is where relative secret files are (Plan.SecretDir).
+	secretDir string
+	// secretsShown counts the new secrets printed.
+	secretsShown int
 }
 
 func newReport(w io.Writer, opts output.Options, dryRun bool) *report {
@@ -229,7 +271,7 @@ func newReport(w io.Writer, opts output.Options, dryRun bool) *report {
 // planned prints one plan entry (dry run).
 func (r *report) planned(e apply.Entry) error {
 	if r.json != nil {
-		return r.json.entry(e, e.Action)
+		return r.json.entry(e, e.Action, nil)
 	}
 	if r.opts.Quiet || e.Action == backend.ActionUnchanged {
 		return nil
@@ -242,10 +284,12 @@ func (r *report) planned(e apply.Entry) error {
 	return nil
 }
 
-// applied prints one change as applied.
+// applied prints one change as applied; a key generated with the secret
+// printed once, or the file it went to.
 func (r *report) applied(e apply.Entry, res backend.ChangeResult) {
+	key := r.generatedKey(e, res)
 	if r.json != nil {
-		r.json.entry(e, res.Action)
+		r.json.entry(e, res.Action, key)
 		return
 	}
 	if r.opts.Quiet || res.Action == backend.ActionUnchanged {
@@ -253,6 +297,14 @@ func (r *report) applied(e apply.Entry, res backend.ChangeResult) {
 	}
 	past := map[backend.Action]string{backend.ActionCreate: "created", backend.ActionUpdate: "updated", backend.ActionDelete: "deleted"}[res.Action]
 	fmt.Fprintf(r.w, "%s %s", e.Ref, past)
+	if key != nil {
+		if key.Secret != nil {
+			fmt.Fprintf(r.w, ": key %s, secret %s\n", key.ID, *key.Secret)
+		} else {
+			fmt.Fprintf(r.w, ": key %s, secret written to %s (mode 0600)\n", key.ID, *key.SecretFile)
+		}
+		return
+	}
 	if res.Action == backend.ActionUpdate && len(e.Changes) > 0 {
 		r.w.WriteString(":")
 		for i, c := range e.Changes {
@@ -263,6 +315,36 @@ func (r *report) applied(e apply.Entry, res backend.ChangeResult) {
 		}
 	}
 	r.w.WriteString("\n")
+}
+
+// generatedKey is the key res generated, as the report shows it; nil when
+// none was.
+func (r *report) generatedKey(e apply.Entry, res backend.ChangeResult) *generatedKeyJSON {
+	if res.AccessKey == nil {
+		return nil
+	}
+	out := &generatedKeyJSON{ID: res.AccessKey.ID}
+	if res.AccessKey.Secret != "" {
+		secret := res.AccessKey.Secret
+		out.Secret = &secret
+		r.secretsShown++
+	} else if spec, ok := e.Spec.(*backend.AccessKeySpec); ok && spec.SecretFile != nil {
+		path := apply.SecretPath(r.secretDir, *spec.SecretFile)
+		out.SecretFile = &path
+	}
+	return out
+}
+
+// warnSecrets tells a human at a terminal that the secrets printed are
+// shown only this once.
+func (r *report) warnSecrets(f *cmdutil.Factory) {
+	switch {
+	case r.secretsShown == 0 || !f.IOStreams.IsStdoutTTY():
+	case r.secretsShown == 1:
+		fmt.Fprintln(f.IOStreams.ErrOut, "! The secret above is shown only this once: copy it now and keep it safe. keyward stores only its hash and cannot show it again.")
+	default:
+		fmt.Fprintf(f.IOStreams.ErrOut, "! The %d secrets above are shown only this once: copy them now and keep them safe. keyward stores only their hashes and cannot show them again.\n", r.secretsShown)
+	}
 }
 
 func (r *report) flush() { r.w.Flush() }
@@ -294,13 +376,24 @@ func objects(n int) string {
 	return fmt.Sprintf("%d objects are", n)
 }
 
-// showValue prints a field value in a diff line: strings quoted, null.
+// showValue prints a field value in a diff line: strings quoted, null,
+// lists and objects as compact JSON (["a","b"], {"effect":"allow",…}).
 func showValue(v any) string {
 	switch v := v.(type) {
 	case nil:
 		return "null"
 	case string:
 		return fmt.Sprintf("%q", v)
+	case bool, int:
+		return fmt.Sprint(v)
 	}
-	return fmt.Sprint(v)
+	raw, err := output.MarshalJSON(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	var compact bytes.Buffer
+	if json.Compact(&compact, raw) != nil {
+		return fmt.Sprint(v)
+	}
+	return compact.String()
 }

@@ -14,18 +14,31 @@ import (
 //
 //	{"action": "update", "kind": "ServiceUser", "tenant": "acme", "id": "ci-bot",
 //	 "document": 3, "line": 12,
-//	 "changes": [{"field": "email", "from": null, "to": "ci@example.com"}]}
+//	 "changes": [{"field": "email", "from": null, "to": "ci@example.com"}],
+//	 "accessKey": null}
 //
 // tenant is null for tenants; document and line are null for deletes;
-// a create lists every field of the new object.
+// a create lists every field of the new object. accessKey is null but for
+// an access key just generated: {"id": "kwk_…", "secret": "kws_…",
+// "secretFile": null}, or with the secret null and secretFile the file it
+// was written to.
 type entryJSON struct {
-	Action   backend.Action        `json:"action"`
-	Kind     string                `json:"kind"`
-	Tenant   *string               `json:"tenant"`
-	ID       string                `json:"id"`
-	Document *int                  `json:"document"`
-	Line     *int                  `json:"line"`
-	Changes  []backend.FieldChange `json:"changes"`
+	Action    backend.Action        `json:"action"`
+	Kind      string                `json:"kind"`
+	Tenant    *string               `json:"tenant"`
+	ID        string                `json:"id"`
+	Document  *int                  `json:"document"`
+	Line      *int                  `json:"line"`
+	Changes   []backend.FieldChange `json:"changes"`
+	AccessKey *generatedKeyJSON     `json:"accessKey"`
+}
+
+// generatedKeyJSON is a key apply generated: its id, and its secret or the
+// file the secret went to.
+type generatedKeyJSON struct {
+	ID         string  `json:"id"`
+	Secret     *string `json:"secret"`
+	SecretFile *string `json:"secretFile"`
 }
 
 // jsonReport writes {"dryRun": …, "changes": [...], "summary": {...}}:
@@ -51,15 +64,15 @@ func newJSONReport(w *bufio.Writer, format output.Format, dryRun bool) *jsonRepo
 	return r
 }
 
-func (r *jsonReport) entry(e apply.Entry, action backend.Action) error {
-	out := entryJSON{Action: action, Kind: e.Ref.Kind, ID: e.Ref.ID, Changes: e.Changes}
+func (r *jsonReport) entry(e apply.Entry, action backend.Action, key *generatedKeyJSON) error {
+	out := entryJSON{Action: action, Kind: e.Ref.Kind, ID: e.Ref.ID, Changes: e.Changes, AccessKey: key}
 	if e.Ref.Tenant != "" {
 		out.Tenant = &e.Ref.Tenant
 	}
 	if e.Pos.Document > 0 {
 		out.Document, out.Line = &e.Pos.Document, &e.Pos.Line
 	}
-	if action == backend.ActionCreate && e.Spec != nil {
+	if action == backend.ActionCreate && e.Spec != nil && e.Changes == nil {
 		out.Changes = createdFields(e)
 	}
 	if out.Changes == nil || action == backend.ActionUnchanged || action == backend.ActionDelete {
@@ -84,7 +97,8 @@ func (r *jsonReport) entry(e apply.Entry, action backend.Action) error {
 	return nil
 }
 
-// createdFields lists every field of a new object, as it will be.
+// createdFields lists every field of a new object, as it will be (a plan
+// lists them itself for an object it splits: Entry.Changes).
 func createdFields(e apply.Entry) []backend.FieldChange {
 	kind, ok := backend.LookupKind(e.Ref.Kind)
 	if !ok {

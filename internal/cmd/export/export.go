@@ -24,15 +24,19 @@ func NewCmdExport(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd := &cobra.Command{
 		Use:   "export",
 		Short: "Print the current state as a file `keyward apply` reads",
-		Long: `Print tenants and service users in the format of ` + "`keyward apply`" + `: a YAML
-stream of documents (or, with -o json, a JSON list), tenants first, each
+		Long: `Print the current state in the format of ` + "`keyward apply`" + `: a YAML stream of
+documents (or, with -o json, a JSON list) — tenants, custom policies,
+groups, key types, service users and access keys, in that order, each
 tenant's objects sorted by id, every field given. Secrets, hashes and
-generated fields (ids of keys, creation and update times) are left out, and
-so are the default and system tenants while they are as keyward created them.
+generated fields (key ids and hints, creation, update and last-use times,
+rotation links) are left out, and so are the managed policies and the
+default and system tenants while they are as keyward created them.
 
 Without --tenant every tenant is exported; with it, that tenant and what is
 in it. Applying the output to the same database changes nothing; applying it
-to an empty one recreates the same objects.`,
+to an empty one recreates the same objects — with new access keys, since
+secrets are never exported: their new secrets are printed then (or add
+secretFile to the AccessKey entries to have them written to files).`,
 		Example: `  keyward export > state.yaml
   keyward export -t acme -o json
   keyward export | keyward apply -f - --dry-run`,
