@@ -116,7 +116,11 @@ func (s *Server) flushLoop(interval time.Duration, stop <-chan struct{}, done ch
 		select {
 		case <-t.C:
 			_ = s.flush(context.Background())
-			s.revoked.prune(s.now())
+			now := s.now()
+			s.revoked.prune(now)
+			s.ipLimits.sweep(now)
+			s.keyLimits.sweep(now)
+			s.lockouts.sweep(now)
 		case <-stop:
 			return
 		}

@@ -49,6 +49,11 @@ type Options struct {
 	InsecureListen bool
 	Issuer         string
 	TrustedProxies []string
+	// RateLimitIP and RateLimitKey are the token endpoint's limits in
+	// requests per second per source address and per access key; 0
+	// disables one.
+	RateLimitIP  int
+	RateLimitKey int
 	// ReadyFile, when set, receives the base URL once the server accepts
 	// connections (scripts that start it on port 0, or wait for it).
 	ReadyFile string
@@ -98,6 +103,8 @@ last-used times and audit events are written, and it exits 0.`,
 	fl.BoolVar(&opts.InsecureListen, "insecure-listen", false, "allow plain HTTP on a non-loopback address")
 	fl.StringVar(&opts.Issuer, "issuer", "", "issuer URL of the tokens (iss, and aud by default); default from --addr")
 	fl.StringSliceVar(&opts.TrustedProxies, "trusted-proxy", nil, "CIDRs of reverse proxies whose X-Forwarded-For is believed (repeatable)")
+	fl.IntVar(&opts.RateLimitIP, "rate-limit-ip", server.DefaultRateLimitIP, "token requests per second from one source address (IPv6: one /64); 0 disables")
+	fl.IntVar(&opts.RateLimitKey, "rate-limit-key", server.DefaultRateLimitKey, "authenticated token requests per second for one access key; 0 disables")
 	fl.StringVar(&opts.ReadyFile, "ready-file", "", "write the server's URL to this file once it accepts connections")
 	return cmd
 }
@@ -112,6 +119,12 @@ func Run(ctx context.Context, opts *Options) error {
 	proxies, err := cidr.ParseList("trusted-proxy", opts.TrustedProxies)
 	if err != nil {
 		return err
+	}
+	if opts.RateLimitIP < 0 {
+		return domain.Invalid("rate-limit-ip", "must be 0 (no limit) or a positive number of requests per second")
+	}
+	if opts.RateLimitKey < 0 {
+		return domain.Invalid("rate-limit-key", "must be 0 (no limit) or a positive number of requests per second")
 	}
 	f := opts.Factory
 	db, err := boltstore.Open(opts.DBPath, boltstore.Options{Timeout: f.LockTimeout})
@@ -136,7 +149,10 @@ func Run(ctx context.Context, opts *Options) error {
 	defer logOut.Close()
 	logger := slog.New(slog.NewJSONHandler(logOut, nil))
 
-	srv, err := server.New(ctx, server.Config{Service: svc, Issuer: issuer, Now: f.Now, Logger: logger, TrustedProxies: proxies})
+	srv, err := server.New(ctx, server.Config{
+		Service: svc, Issuer: issuer, Now: f.Now, Logger: logger, TrustedProxies: proxies,
+		RateLimitIP: opts.RateLimitIP, RateLimitKey: opts.RateLimitKey,
+	})
 	if err != nil {
 		return err
 	}
