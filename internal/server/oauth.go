@@ -22,6 +22,7 @@ import (
 type issuedToken struct {
 	raw    string
 	claims token.Claims
+	epoch  uint64 // Server.signingEpoch when it was signed
 }
 
 // oauthError is an RFC 6749 §5.2 error response.
@@ -95,6 +96,7 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) error {
 	}
 	t := s.tokenFor(cred, now)
 	if t == nil {
+		epoch := s.signingEpoch.Load()
 		raw, claims, err := s.issuer.Issue(token.Request{
 			Subject: cred.user, ClientID: cred.keyID, Tenant: cred.tenant, TTL: cred.tokenTTL,
 			NotAfter: []*time.Time{cred.expiresAt, cred.revokeAt},
@@ -106,7 +108,7 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) error {
 			}
 			return err
 		}
-		t = &issuedToken{raw: raw, claims: claims}
+		t = &issuedToken{raw: raw, claims: claims, epoch: epoch}
 		if cred.tokenReuse {
 			cred.reusable.Store(t)
 		}
@@ -193,7 +195,7 @@ func (s *Server) tokenFor(cred *credential, now time.Time) *issuedToken {
 		return nil
 	}
 	t := cred.reusable.Load()
-	if t == nil || !t.claims.Reusable(now) || s.revoked.has(t.claims.ID) {
+	if t == nil || !t.claims.Reusable(now) || t.epoch != s.signingEpoch.Load() || s.revoked.has(t.claims.ID) {
 		return nil
 	}
 	return t

@@ -80,6 +80,9 @@ type Server struct {
 	ipLimits     *limiterSet // nil: no limit
 	keyLimits    *limiterSet // nil: no limit
 	lockouts     lockouts
+	// signingEpoch counts signing key reloads: a token kept for tokenReuse
+	// from an earlier epoch is not handed out again.
+	signingEpoch atomic.Uint64
 
 	handler   http.Handler
 	closing   atomic.Bool

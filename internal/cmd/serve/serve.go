@@ -54,6 +54,8 @@ type Options struct {
 	// disables one.
 	RateLimitIP  int
 	RateLimitKey int
+	// RotateSigningKey rotates the token signing key before serving.
+	RotateSigningKey bool
 	// ReadyFile, when set, receives the base URL once the server accepts
 	// connections (scripts that start it on port 0, or wait for it).
 	ReadyFile string
@@ -80,9 +82,16 @@ the first Administrator locally before starting it (see docs/bootstrap.md).
 It listens on loopback unless told otherwise, and refuses a non-loopback
 address without TLS (--tls-cert, --tls-key) unless --insecure-listen is given.
 SIGTERM or SIGINT stops it gracefully: requests in flight finish, batched
-last-used times and audit events are written, and it exits 0.`,
+last-used times and audit events are written, and it exits 0.
+
+The token endpoint limits abuse (see docs/security.md): --rate-limit-ip and
+--rate-limit-key cap requests per second (429 with Retry-After), and 5 wrong
+secrets for one access key from one address within 15 minutes lock that
+pair out for 15 minutes. Behind a reverse proxy, pass its addresses with
+--trusted-proxy so the client address comes from X-Forwarded-For.`,
 		Example: `  keyward serve
-  keyward serve --addr 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem --issuer https://keyward.example.com:8443`,
+  keyward serve --addr 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem --issuer https://keyward.example.com:8443
+  keyward serve --trusted-proxy 10.0.0.0/8 --rate-limit-ip 50 --rotate-signing-key`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := f.Settings()
@@ -105,6 +114,7 @@ last-used times and audit events are written, and it exits 0.`,
 	fl.StringSliceVar(&opts.TrustedProxies, "trusted-proxy", nil, "CIDRs of reverse proxies whose X-Forwarded-For is believed (repeatable)")
 	fl.IntVar(&opts.RateLimitIP, "rate-limit-ip", server.DefaultRateLimitIP, "token requests per second from one source address (IPv6: one /64); 0 disables")
 	fl.IntVar(&opts.RateLimitKey, "rate-limit-key", server.DefaultRateLimitKey, "authenticated token requests per second for one access key; 0 disables")
+	fl.BoolVar(&opts.RotateSigningKey, "rotate-signing-key", false, "rotate the token signing key before serving (the old key verifies until its tokens expire)")
 	fl.StringVar(&opts.ReadyFile, "ready-file", "", "write the server's URL to this file once it accepts connections")
 	return cmd
 }
@@ -148,6 +158,15 @@ func Run(ctx context.Context, opts *Options) error {
 	logOut := newBufferedLog(f.IOStreams.ErrOut)
 	defer logOut.Close()
 	logger := slog.New(slog.NewJSONHandler(logOut, nil))
+
+	if opts.RotateSigningKey {
+		rotation, err := svc.RotateSigningKey(ctx)
+		if err != nil {
+			return err
+		}
+		logger.LogAttrs(ctx, slog.LevelInfo, "signing key rotated", slog.String("kid", rotation.KID),
+			slog.Any("retired", rotation.Retired), slog.Any("removed", rotation.Removed))
+	}
 
 	srv, err := server.New(ctx, server.Config{
 		Service: svc, Issuer: issuer, Now: f.Now, Logger: logger, TrustedProxies: proxies,
