@@ -83,8 +83,9 @@ func TestSigningKeyRotation(t *testing.T) {
 	oldKID := oldHeader["kid"].(string)
 	exp := time.Unix(int64(oldClaims["exp"].(float64)), 0)
 
-	if resp, _ := f.call(t, nil, "POST", "/v1/db/signing-keys/rotate", old, nil); resp.StatusCode != 403 {
-		t.Fatalf("rotation by a ReadOnly user: %d", resp.StatusCode)
+	if resp, _ := f.call(t, nil, "POST", "/v1/db/signing-keys/rotate", old, nil); resp.StatusCode != 403 ||
+		resp.Header.Get("WWW-Authenticate") != `Bearer realm="keyward", error="insufficient_scope"` {
+		t.Fatalf("rotation by a ReadOnly user: %d %q", resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
 	}
 	resp, raw := f.call(t, nil, "POST", "/v1/db/signing-keys/rotate", f.token(t, f.AdminKeyID, f.AdminSecret), nil)
 	var rotation backend.SigningKeyRotation
