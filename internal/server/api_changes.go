@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"slices"
 
 	"github.com/keyward/keyward/internal/authz"
 	"github.com/keyward/keyward/internal/backend"
@@ -92,15 +93,79 @@ func (s *Server) authorizeChanges(c *caller, changes []backend.Change) error {
 		if err := s.allowAction(c, action, resource); err != nil {
 			return err
 		}
-		if spec, ok := ch.Spec.(*backend.ServiceUserSpec); ok && spec.Status != nil {
-			statusAction := "serviceuser:disable"
-			if *spec.Status == domain.UserActive {
-				statusAction = "serviceuser:enable"
-			}
-			if err := s.allowAction(c, statusAction, resource); err != nil {
+		if spec, ok := ch.Spec.(*backend.ServiceUserSpec); ok {
+			if err := s.authorizeServiceUserSpec(c, spec, resource); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// authorizeServiceUserSpec authorizes what a ServiceUser entry changes
+// beyond the user itself, as the single commands would: its status
+// (serviceuser:enable/disable), policies attached or detached
+// (policy:attach/detach on each policy), groups joined or left
+// (group:add/remove on each group) and owners (owner:add/remove). Without
+// this, serviceuser:update alone would let a caller grant any policy.
+func (s *Server) authorizeServiceUserSpec(c *caller, spec *backend.ServiceUserSpec, resource string) error {
+	if spec.Status != nil {
+		statusAction := "serviceuser:disable"
+		if *spec.Status == domain.UserActive {
+			statusAction = "serviceuser:enable"
+		}
+		if err := s.allowAction(c, statusAction, resource); err != nil {
+			return err
+		}
+	}
+	if spec.Policies == nil && spec.Groups == nil && spec.Owners == nil {
+		return nil
+	}
+	var cur domain.ServiceUser // a new user holds nothing yet
+	if u, err := s.svc.GetServiceUser(c.ctx, spec.Tenant, spec.ID); err == nil {
+		cur = u
+	}
+	type listChange struct {
+		want             *[]string
+		have             []string
+		add, remove      string
+		resourceOfMember func(name string) string
+	}
+	for _, lc := range []listChange{
+		{spec.Policies, cur.Policies, "policy:attach", "policy:detach", func(n string) string { return authz.PolicyResource(spec.Tenant, n) }},
+		{spec.Groups, cur.Groups, "group:add", "group:remove", func(n string) string { return authz.GroupResource(spec.Tenant, n) }},
+		{spec.Owners, cur.Owners, "owner:add", "owner:remove", func(string) string { return resource }},
+	} {
+		if lc.want == nil {
+			continue
+		}
+		added, removed := listDiff(lc.have, *lc.want)
+		for _, n := range added {
+			if err := s.allowAction(c, lc.add, lc.resourceOfMember(n)); err != nil {
+				return err
+			}
+		}
+		for _, n := range removed {
+			if err := s.allowAction(c, lc.remove, lc.resourceOfMember(n)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// listDiff returns the names in want but not have, and in have but not want.
+func listDiff(have, want []string) (added, removed []string) {
+	in := func(l []string, x string) bool { return slices.Contains(l, x) }
+	for _, w := range want {
+		if !in(have, w) {
+			added = append(added, w)
+		}
+	}
+	for _, h := range have {
+		if !in(want, h) {
+			removed = append(removed, h)
+		}
+	}
+	return added, removed
 }

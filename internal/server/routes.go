@@ -90,7 +90,7 @@ var routeTable = []route{
 
 	{method: "GET", pattern: "/v1/tenants/{tenant}/audit", actions: []string{"audit:read"}, api: (*Server).listAudit},
 
-	{method: "POST", pattern: "/v1/changes", actions: []string{"tenant:create", "tenant:update", "tenant:delete", "serviceuser:create", "serviceuser:update", "serviceuser:delete", "serviceuser:enable", "serviceuser:disable"}, api: (*Server).applyChanges},
+	{method: "POST", pattern: "/v1/changes", actions: []string{"tenant:create", "tenant:update", "tenant:delete", "serviceuser:create", "serviceuser:update", "serviceuser:delete", "serviceuser:enable", "serviceuser:disable", "policy:attach", "policy:detach", "group:add", "group:remove", "owner:add", "owner:remove"}, api: (*Server).applyChanges},
 	{method: "GET", pattern: "/v1/db/backup", actions: []string{"db:backup"}, api: (*Server).backupDatabase},
 	{method: "POST", pattern: "/v1/db/signing-keys/rotate", actions: []string{"signingkey:rotate"}, api: (*Server).rotateSigningKey},
 }

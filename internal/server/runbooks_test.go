@@ -54,3 +54,41 @@ func TestApplyChangesAuthorizedPerChange(t *testing.T) {
 		t.Fatalf("the system Administrator creating a tenant: %d %s", resp.StatusCode, body)
 	}
 }
+
+// A ServiceUser entry that attaches policies, joins groups or adds owners
+// needs the actions the single commands need, not serviceuser:update alone:
+// otherwise a caller could grant itself Administrator through an apply.
+func TestApplyChangesAuthorizesMemberships(t *testing.T) {
+	f := newFixture(t)
+	must3(t)(f.Service.CreatePolicy(ctx, "default", backend.CreatePolicyInput{Name: "users-only", Statements: []domain.PolicyStatement{
+		{Effect: "allow", Actions: []string{"serviceuser:*"}, Resources: []string{"serviceuser/*"}},
+	}}))
+	keyID, secret := f.identity(t, "default", "user-admin", "users-only")
+	tok := f.token(t, keyID, secret)
+	for name, change := range map[string]string{
+		"attach Administrator": `[{"op":"put","kind":"ServiceUser","tenant":"default","id":"user-admin","spec":{"tenant":"default","id":"user-admin","policies":["users-only","Administrator"]}}]`,
+		"new user with policy": `[{"op":"put","kind":"ServiceUser","tenant":"default","id":"sidekick","spec":{"tenant":"default","id":"sidekick","policies":["Administrator"]}}]`,
+		"add an owner":         `[{"op":"put","kind":"ServiceUser","tenant":"default","id":"sidekick","spec":{"tenant":"default","id":"sidekick","owners":["user-admin"]}}]`,
+	} {
+		resp, body := f.call(t, nil, "POST", "/v1/changes", tok, []byte(change))
+		if code, _ := errorOf(t, body); resp.StatusCode != 403 || code != "denied" {
+			t.Errorf("%s: %d %s", name, resp.StatusCode, body)
+		}
+	}
+	u, err := f.Service.GetServiceUser(ctx, "default", "user-admin")
+	if err != nil || len(u.Policies) != 1 || u.Policies[0] != "users-only" {
+		t.Fatalf("refused changes granted policies: %v %v", u.Policies, err)
+	}
+	if _, err := f.Service.GetServiceUser(ctx, "default", "sidekick"); domain.CodeOf(err) != domain.CodeNotFound {
+		t.Fatalf("a refused change created a user: %v", err)
+	}
+	// Unchanged lists need nothing more than serviceuser:update.
+	same := `[{"op":"put","kind":"ServiceUser","tenant":"default","id":"user-admin","spec":{"tenant":"default","id":"user-admin","description":"x","policies":["users-only"]}}]`
+	if resp, body := f.call(t, nil, "POST", "/v1/changes", tok, []byte(same)); resp.StatusCode != 200 {
+		t.Fatalf("unchanged policies: %d %s", resp.StatusCode, body)
+	}
+	// The system Administrator may attach.
+	if resp, body := f.call(t, nil, "POST", "/v1/changes", f.token(t, f.AdminKeyID, f.AdminSecret), []byte(`[{"op":"put","kind":"ServiceUser","tenant":"default","id":"sidekick","spec":{"tenant":"default","id":"sidekick","policies":["ReadOnly"]}}]`)); resp.StatusCode != 200 {
+		t.Fatalf("system Administrator: %d %s", resp.StatusCode, body)
+	}
+}
