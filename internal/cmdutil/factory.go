@@ -262,3 +262,17 @@ func LocalActor() string {
 	}
 	return "local:unknown"
 }
+
+// TenantBackend returns the tenant commands act in and the backend opened
+// in mode: what nearly every command needs first.
+func (f *Factory) TenantBackend(ctx context.Context, mode Mode) (string, backend.Backend, error) {
+	tenant, err := f.Tenant()
+	if err != nil {
+		return "", nil, err
+	}
+	b, err := f.Backend(ctx, mode)
+	if err != nil {
+		return "", nil, err
+	}
+	return tenant, b, nil
+}

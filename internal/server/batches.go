@@ -83,7 +83,8 @@ func (s *Server) denied(tenant, user string, ip netip.Addr, action, target, reas
 	})
 }
 
-// flush writes the pending batches.
+// flush writes the pending batches and removes retired signing keys whose
+// tokens have all expired.
 func (s *Server) flush(ctx context.Context) error {
 	var firstErr error
 	if uses := s.keyUse.take(); len(uses) > 0 {
@@ -91,6 +92,9 @@ func (s *Server) flush(ctx context.Context) error {
 			s.log.LogAttrs(ctx, slog.LevelError, "record key use", slog.Int("keys", len(uses)), slog.String("error", err.Error()))
 			firstErr = err
 		}
+	}
+	if err := s.pruneSigningKeys(ctx, s.now()); err != nil && firstErr == nil {
+		firstErr = err
 	}
 	events, dropped := s.deniedEvents.take()
 	if dropped > 0 {
@@ -116,7 +120,11 @@ func (s *Server) flushLoop(interval time.Duration, stop <-chan struct{}, done ch
 		select {
 		case <-t.C:
 			_ = s.flush(context.Background())
-			s.revoked.prune(s.now())
+			now := s.now()
+			s.revoked.prune(now)
+			s.ipLimits.sweep(now)
+			s.keyLimits.sweep(now)
+			s.lockouts.sweep(now)
 		case <-stop:
 			return
 		}

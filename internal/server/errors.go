@@ -86,11 +86,15 @@ func toBody(de *domain.Error) ErrorBody {
 
 // writeError answers an API request with err. A 401 (the service refused a
 // secret, say) carries the plain Bearer challenge: the request's own token
-// was fine.
+// was fine. A 403 — the policies do not allow the token's service user the
+// action — carries RFC 6750's insufficient_scope.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status, body := s.errorResponse(r, err)
-	if status == http.StatusUnauthorized {
+	switch status {
+	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="keyward"`)
+	case http.StatusForbidden:
+		w.Header().Set("WWW-Authenticate", `Bearer realm="keyward", error="insufficient_scope"`)
 	}
 	writeJSON(w, status, body)
 }

@@ -61,9 +61,17 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	return newFixtureWith(t, servertest.Options{})
+}
+
+// newFixtureWith is newFixture with server options (proxies, limits); the
+// clock and logger are the fixture's.
+func newFixtureWith(t *testing.T, opts servertest.Options) *fixture {
+	t.Helper()
 	clock := &testClock{now: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
 	log := &syncBuffer{}
-	env := servertest.Start(t, servertest.Options{Now: clock.Now, Logger: slog.New(slog.NewJSONHandler(log, nil))})
+	opts.Now, opts.Logger = clock.Now, slog.New(slog.NewJSONHandler(log, nil))
+	env := servertest.Start(t, opts)
 	return &fixture{Env: env, clock: clock, log: log}
 }
 

@@ -22,7 +22,7 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 		if raw == "" {
 			return &oauthError{status: http.StatusBadRequest, code: "invalid_request", description: "token is missing"}
 		}
-		caller, now, err := s.authenticateClient(w, r, "token:introspect")
+		caller, now, err := s.authenticateClient(w, r, s.clientIP(r), "token:introspect")
 		if err != nil {
 			return err
 		}

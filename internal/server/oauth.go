@@ -22,6 +22,7 @@ import (
 type issuedToken struct {
 	raw    string
 	claims token.Claims
+	epoch  uint64 // Server.signingEpoch when it was signed
 }
 
 // oauthError is an RFC 6749 §5.2 error response.
@@ -39,6 +40,12 @@ func (e *oauthError) Error() string { return e.code + ": " + e.description }
 // key and wrong secret get the same words, so the endpoint does not tell
 // whether a key id exists.
 var invalidClient = &oauthError{status: http.StatusUnauthorized, code: "invalid_client", description: "invalid client credentials"}
+
+// rateLimited is the 429 answer of a request over a rate limit.
+func rateLimited(who string, retryAfter int) *oauthError {
+	return &oauthError{status: http.StatusTooManyRequests, code: "rate_limited",
+		description: "too many token requests from " + who + "; retry after " + strconv.Itoa(retryAfter) + "s", retryAfter: retryAfter}
+}
 
 // handleToken serves POST /oauth/token: the client_credentials grant with
 // the access key id as client_id and its secret as client_secret, by HTTP
@@ -74,12 +81,22 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) error {
 		return &oauthError{status: http.StatusBadRequest, code: "unsupported_grant_type",
 			description: "only the client_credentials grant is supported"}
 	}
-	cred, now, err := s.authenticateClient(w, r, "token:issue")
+	ip := s.clientIP(r)
+	if ok, wait := s.ipLimits.allow(sourceKey(ip), s.now()); !ok {
+		return rateLimited("this address", wait)
+	}
+	cred, now, err := s.authenticateClient(w, r, ip, "token:issue")
 	if err != nil {
 		return err
 	}
+	// The per-key limit counts authenticated requests only: a stranger who
+	// knows a key id must not be able to use up its owner's budget.
+	if ok, wait := s.keyLimits.allow(cred.keyID, now); !ok {
+		return rateLimited("this access key", wait)
+	}
 	t := s.tokenFor(cred, now)
 	if t == nil {
+		epoch := s.signingEpoch.Load()
 		raw, claims, err := s.issuer.Issue(token.Request{
 			Subject: cred.user, ClientID: cred.keyID, Tenant: cred.tenant, TTL: cred.tokenTTL,
 			NotAfter: []*time.Time{cred.expiresAt, cred.revokeAt},
@@ -91,7 +108,7 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) error {
 			}
 			return err
 		}
-		t = &issuedToken{raw: raw, claims: claims}
+		t = &issuedToken{raw: raw, claims: claims, epoch: epoch}
 		if cred.tokenReuse {
 			cred.reusable.Store(t)
 		}
@@ -117,42 +134,58 @@ func parseOAuthForm(r *http.Request) error {
 }
 
 // authenticateClient checks the client credentials of an OAuth request
-// (parsed form) against the key's current state and records the key's use.
+// (parsed form), sent from ip, against the key's current state and the
+// lockout of the (key, ip) pair, and records the key's use.
 // action names the endpoint in denied-request audit events. The time of the
 // check is returned for the response.
-func (s *Server) authenticateClient(w http.ResponseWriter, r *http.Request, action string) (*credential, time.Time, error) {
+func (s *Server) authenticateClient(w http.ResponseWriter, r *http.Request, ip netip.Addr, action string) (*credential, time.Time, error) {
 	keyID, sec, err := clientCredentials(r, r.PostForm)
 	responseLog(w).setKeyID(keyID)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	ip := s.clientIP(r)
+	now := s.now()
 	var cred *credential
-	if secret.ValidKeyID(keyID) { // anything else names no key: no lookup
+	if secret.ValidKeyID(keyID) { // anything else names no key: no lookup, no lockout
 		if cred, err = s.creds.get(r.Context(), keyID); err != nil {
 			return nil, time.Time{}, err
 		}
+		if wait := s.lockouts.locked(keyID, ip, now); wait > 0 {
+			s.deniedClient(action, keyID, cred, ip, "locked out after "+strconv.Itoa(lockoutFailures)+" failed secrets from this address")
+			return nil, time.Time{}, &oauthError{status: http.StatusUnauthorized, code: "invalid_client",
+				description: "too many failed attempts from this address; retry later", retryAfter: wait}
+		}
 	}
 	if cred == nil {
-		s.deniedClient(action, keyID, nil, ip, "unknown access key")
+		s.failedSecret(action, keyID, nil, ip, now, "unknown access key")
 		return nil, time.Time{}, invalidClient
 	}
 	if err := secret.Parse(sec); err != nil {
-		s.deniedClient(action, keyID, cred, ip, "wrong secret ("+err.Error()+")")
+		s.failedSecret(action, keyID, cred, ip, now, "wrong secret ("+err.Error()+")")
 		return nil, time.Time{}, invalidClient
 	}
 	got := s.hasher.Hash(sec)
 	if subtle.ConstantTimeCompare(got[:], cred.secretHash[:]) != 1 {
-		s.deniedClient(action, keyID, cred, ip, "wrong secret")
+		s.failedSecret(action, keyID, cred, ip, now, "wrong secret")
 		return nil, time.Time{}, invalidClient
 	}
-	now := s.now()
+	s.lockouts.succeed(keyID, ip)
 	if err := cred.usable(now, ip); err != nil {
 		s.deniedClient(action, keyID, cred, ip, err.Error())
 		return nil, time.Time{}, &oauthError{status: http.StatusUnauthorized, code: "invalid_client", description: err.Error()}
 	}
 	s.keyUse.record(keyID, now, ip)
 	return cred, now, nil
+}
+
+// failedSecret audits a refused client secret and counts it towards the
+// lockout of the (key, address) pair. Unknown but well-formed key ids count
+// too, so the lockout does not tell which key ids exist.
+func (s *Server) failedSecret(action, keyID string, cred *credential, ip netip.Addr, now time.Time, reason string) {
+	if secret.ValidKeyID(keyID) && s.lockouts.fail(keyID, ip, now) {
+		reason += "; address locked out for " + lockoutDuration.String() + " after " + strconv.Itoa(lockoutFailures) + " failures"
+	}
+	s.deniedClient(action, keyID, cred, ip, reason)
 }
 
 // tokenFor returns the token to hand out again under tokenReuse: the last
@@ -162,7 +195,7 @@ func (s *Server) tokenFor(cred *credential, now time.Time) *issuedToken {
 		return nil
 	}
 	t := cred.reusable.Load()
-	if t == nil || !t.claims.Reusable(now) || s.revoked.has(t.claims.ID) {
+	if t == nil || !t.claims.Reusable(now) || t.epoch != s.signingEpoch.Load() || s.revoked.has(t.claims.ID) {
 		return nil
 	}
 	return t

@@ -17,7 +17,7 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 		if raw == "" {
 			return &oauthError{status: http.StatusBadRequest, code: "invalid_request", description: "token is missing"}
 		}
-		cred, _, err := s.authenticateClient(w, r, "token:revoke")
+		cred, _, err := s.authenticateClient(w, r, s.clientIP(r), "token:revoke")
 		if err != nil {
 			return err
 		}

@@ -92,6 +92,7 @@ var routeTable = []route{
 
 	{method: "POST", pattern: "/v1/changes", actions: []string{"tenant:create", "tenant:update", "tenant:delete", "serviceuser:create", "serviceuser:update", "serviceuser:delete", "serviceuser:enable", "serviceuser:disable"}, api: (*Server).applyChanges},
 	{method: "GET", pattern: "/v1/db/backup", actions: []string{"db:backup"}, api: (*Server).backupDatabase},
+	{method: "POST", pattern: "/v1/db/signing-keys/rotate", actions: []string{"signingkey:rotate"}, api: (*Server).rotateSigningKey},
 }
 
 // routes builds the request router from routeTable.

@@ -47,6 +47,14 @@ type Config struct {
 	FlushInterval time.Duration
 	// TrustedProxies are the peers whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
+	// RateLimitIP caps token requests per second from one source address
+	// (an IPv6 /64), with bursts of as many; 0 disables the limit. serve
+	// defaults it to DefaultRateLimitIP.
+	RateLimitIP int
+	// RateLimitKey caps authenticated token requests per second for one
+	// access key, with bursts of as many; 0 disables the limit. serve
+	// defaults it to DefaultRateLimitKey.
+	RateLimitKey int
 }
 
 // Server serves keyward's HTTP API. Build it with New, serve Handler, and
@@ -69,6 +77,12 @@ type Server struct {
 	revoked      revokedTokens
 	keyUse       keyUseBatch
 	deniedEvents deniedBatch
+	ipLimits     *limiterSet // nil: no limit
+	keyLimits    *limiterSet // nil: no limit
+	lockouts     lockouts
+	// signingEpoch counts signing key reloads: a token kept for tokenReuse
+	// from an earlier epoch is not handed out again.
+	signingEpoch atomic.Uint64
 
 	handler   http.Handler
 	closing   atomic.Bool
@@ -130,6 +144,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		keys:           keys, issuer: issuer, verifier: verifier, hasher: hasher,
 		metadata:  append(mdJSON, '\n'),
 		creds:     credentialCache{svc: cfg.Service},
+		ipLimits:  newLimiterSet(cfg.RateLimitIP),
+		keyLimits: newLimiterSet(cfg.RateLimitKey),
 		stopFlush: make(chan struct{}), flushDone: make(chan struct{}),
 	}
 	s.handler = s.withRequestLog(s.routes())

@@ -4,8 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
+	"time"
 
+	"github.com/keyward/keyward/internal/authz"
+	"github.com/keyward/keyward/internal/backend"
+	"github.com/keyward/keyward/internal/domain"
 	"github.com/keyward/keyward/internal/store/boltstore"
 	"github.com/keyward/keyward/internal/token"
 )
@@ -20,11 +26,7 @@ func (s *Service) putNewSigningKey(tx *boltstore.Tx) error {
 	if err != nil {
 		return err
 	}
-	record, err := json.Marshal(k)
-	if err != nil {
-		return err
-	}
-	return tx.PutSigningKey(k.KID, record)
+	return putSigningKey(tx, k)
 }
 
 // SigningKeys returns the token signing keys (active first), for the server
@@ -84,4 +86,93 @@ func readSigningKeys(tx *boltstore.Tx) ([]token.SigningKey, error) {
 		}
 	})
 	return keys, nil
+}
+
+// RotateSigningKey implements backend.Database: in one transaction the
+// active key is retired, a new key becomes active, retired keys whose
+// tokens have all expired ([token.MaxTokenTTL] after their retirement) are
+// deleted, and the rotation is audited.
+func (s *Service) RotateSigningKey(ctx context.Context) (backend.SigningKeyRotation, error) {
+	var out backend.SigningKeyRotation
+	err := s.update(func(tx *boltstore.Tx) error {
+		keys, err := readSigningKeys(tx)
+		if err != nil {
+			return err
+		}
+		now := s.clock()
+		out = backend.SigningKeyRotation{Retired: []string{}, Removed: []string{}, RetiredUntil: now.Add(token.MaxTokenTTL)}
+		for _, k := range keys {
+			switch {
+			case k.RetiredAt == nil:
+				k.RetiredAt = &now
+				if err := putSigningKey(tx, k); err != nil {
+					return err
+				}
+				out.Retired = append(out.Retired, k.KID)
+			case signingKeyDue(k, now):
+				if err := tx.DeleteSigningKey(k.KID); err != nil {
+					return err
+				}
+				out.Removed = append(out.Removed, k.KID)
+			}
+		}
+		next, err := token.NewSigningKey(now)
+		if err != nil {
+			return err
+		}
+		if err := putSigningKey(tx, next); err != nil {
+			return err
+		}
+		out.KID = next.KID
+		detail := "new kid " + next.KID
+		if len(out.Retired) > 0 {
+			detail += ", retired " + strings.Join(out.Retired, ", ")
+		}
+		return s.auditDetail(ctx, tx, domain.SystemTenant, "signingkey:rotate", authz.DatabaseResource(), detail)
+	})
+	if err != nil {
+		return backend.SigningKeyRotation{}, err
+	}
+	return out, nil
+}
+
+// DeleteRetiredSigningKeys deletes the retired signing keys among kids
+// whose tokens have all expired by the service's clock, and returns those
+// it deleted. The server calls it after pruning its key set. It is
+// housekeeping, not audited; an active key is never deleted.
+func (s *Service) DeleteRetiredSigningKeys(ctx context.Context, kids []string) ([]string, error) {
+	var deleted []string
+	err := s.update(func(tx *boltstore.Tx) error {
+		deleted = nil
+		keys, err := readSigningKeys(tx)
+		if err != nil {
+			return err
+		}
+		now := s.clock()
+		for _, k := range keys {
+			if slices.Contains(kids, k.KID) && signingKeyDue(k, now) {
+				if err := tx.DeleteSigningKey(k.KID); err != nil {
+					return err
+				}
+				deleted = append(deleted, k.KID)
+			}
+		}
+		return nil
+	})
+	return deleted, err
+}
+
+// signingKeyDue reports whether k is retired and every token it signed has
+// expired at now.
+func signingKeyDue(k token.SigningKey, now time.Time) bool {
+	return k.RetiredAt != nil && !now.Before(k.RetiredAt.Add(token.MaxTokenTTL))
+}
+
+// putSigningKey stores k's record.
+func putSigningKey(tx *boltstore.Tx, k token.SigningKey) error {
+	record, err := json.Marshal(k)
+	if err != nil {
+		return err
+	}
+	return tx.PutSigningKey(k.KID, record)
 }

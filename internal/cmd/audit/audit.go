@@ -71,11 +71,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 			return domain.Invalid("since", "%q is neither a duration (24h, 7d) nor a date (2026-11-01)", opts.Since)
 		}
 	}
-	tenant, err := f.Tenant()
-	if err != nil {
-		return err
-	}
-	b, err := f.Backend(ctx, cmdutil.ReadOnly)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadOnly)
 	if err != nil {
 		return err
 	}

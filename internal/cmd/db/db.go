@@ -21,7 +21,7 @@ database itself.`,
   keyward db check
   keyward db info -o json`,
 	}
-	cmd.AddCommand(newCmdBackup(f, nil), newCmdCheck(f, nil), newCmdInfo(f, nil))
+	cmd.AddCommand(newCmdBackup(f, nil), newCmdCheck(f, nil), newCmdInfo(f, nil), newCmdRotateSigningKey(f, nil))
 	return cmd
 }
 

@@ -40,11 +40,7 @@ func newCmdCreate(f *cmdutil.Factory, runF func(context.Context, *CreateOptions)
 
 func createRun(ctx context.Context, opts *CreateOptions) error {
 	f := opts.Factory
-	tenant, err := f.Tenant()
-	if err != nil {
-		return err
-	}
-	b, err := f.Backend(ctx, cmdutil.ReadWrite)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadWrite)
 	if err != nil {
 		return err
 	}

@@ -25,11 +25,7 @@ func newCmdList(f *cmdutil.Factory, runF func(context.Context, *cmdutil.Factory)
 }
 
 func listRun(ctx context.Context, f *cmdutil.Factory) error {
-	tenant, err := f.Tenant()
-	if err != nil {
-		return err
-	}
-	b, err := f.Backend(ctx, cmdutil.ReadOnly)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadOnly)
 	if err != nil {
 		return err
 	}

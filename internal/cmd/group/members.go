@@ -46,11 +46,7 @@ removing a user's last group is refused (exit 5).`
 
 func membersRun(ctx context.Context, opts *MembersOptions) error {
 	f := opts.Factory
-	tenant, err := f.Tenant()
-	if err != nil {
-		return err
-	}
-	b, err := f.Backend(ctx, cmdutil.ReadWrite)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadWrite)
 	if err != nil {
 		return err
 	}

@@ -24,11 +24,7 @@ func newCmdShow(f *cmdutil.Factory, runF func(context.Context, *cmdutil.Factory,
 }
 
 func showRun(ctx context.Context, f *cmdutil.Factory, name string) error {
-	tenant, err := f.Tenant()
-	if err != nil {
-		return err
-	}
-	b, err := f.Backend(ctx, cmdutil.ReadOnly)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadOnly)
 	if err != nil {
 		return err
 	}

@@ -45,11 +45,7 @@ func newCmdUpdate(f *cmdutil.Factory, runF func(context.Context, *UpdateOptions)
 }
 
 func updateRun(ctx context.Context, opts *UpdateOptions) error {
-	tenant, err := opts.Factory.Tenant()
-	if err != nil {
-		return err
-	}
-	b, err := opts.Factory.Backend(ctx, cmdutil.ReadWrite)
+	tenant, b, err := opts.Factory.TenantBackend(ctx, cmdutil.ReadWrite)
 	if err != nil {
 		return err
 	}

@@ -28,11 +28,7 @@ pass --yes.`,
 }
 
 func deleteRun(ctx context.Context, f *cmdutil.Factory, name string) error {
-	tenant, err := f.Tenant()
-	if err != nil {
-		return err
-	}
-	b, err := f.Backend(ctx, cmdutil.ReadWrite)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadWrite)
 	if err != nil {
 		return err
 	}

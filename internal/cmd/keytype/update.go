@@ -55,11 +55,7 @@ limited by the new scope from their next request on.`,
 }
 
 func updateRun(ctx context.Context, opts *UpdateOptions) error {
-	tenant, err := opts.Factory.Tenant()
-	if err != nil {
-		return err
-	}
-	b, err := opts.Factory.Backend(ctx, cmdutil.ReadWrite)
+	tenant, b, err := opts.Factory.TenantBackend(ctx, cmdutil.ReadWrite)
 	if err != nil {
 		return err
 	}

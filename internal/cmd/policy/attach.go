@@ -59,11 +59,7 @@ changes nothing and succeeds.`
 
 func attachRun(ctx context.Context, opts *AttachOptions) error {
 	f := opts.Factory
-	tenant, err := f.Tenant()
-	if err != nil {
-		return err
-	}
-	b, err := f.Backend(ctx, cmdutil.ReadWrite)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadWrite)
 	if err != nil {
 		return err
 	}

@@ -58,11 +58,7 @@ Exit status: 0 when allowed, 4 when denied, so scripts can branch on it.
 
 func checkRun(ctx context.Context, opts *CheckOptions) error {
 	f := opts.Factory
-	tenant, err := f.Tenant()
-	if err != nil {
-		return err
-	}
-	b, err := f.Backend(ctx, cmdutil.ReadOnly)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadOnly)
 	if err != nil {
 		return err
 	}

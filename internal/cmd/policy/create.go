@@ -70,11 +70,7 @@ each named by its path (statements[1].effect).`,
 
 func createRun(ctx context.Context, opts *CreateOptions) error {
 	f := opts.Factory
-	tenant, err := f.Tenant()
-	if err != nil {
-		return err
-	}
-	b, err := f.Backend(ctx, cmdutil.ReadWrite)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadWrite)
 	if err != nil {
 		return err
 	}

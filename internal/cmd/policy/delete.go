@@ -35,11 +35,7 @@ The managed policies cannot be deleted.`,
 }
 
 func deleteRun(ctx context.Context, f *cmdutil.Factory, name string, opts backend.DeletePolicyOptions) error {
-	tenant, err := f.Tenant()
-	if err != nil {
-		return err
-	}
-	b, err := f.Backend(ctx, cmdutil.ReadWrite)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadWrite)
 	if err != nil {
 		return err
 	}

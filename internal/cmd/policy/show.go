@@ -45,11 +45,7 @@ document, as YAML (or JSON with -o json), ready to edit and pass back to
 
 func showRun(ctx context.Context, opts *ShowOptions) error {
 	f := opts.Factory
-	tenant, err := f.Tenant()
-	if err != nil {
-		return err
-	}
-	b, err := f.Backend(ctx, cmdutil.ReadOnly)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadOnly)
 	if err != nil {
 		return err
 	}

@@ -55,11 +55,7 @@ every reference to it. The managed policies cannot be changed.`,
 }
 
 func updateRun(ctx context.Context, opts *UpdateOptions) error {
-	tenant, err := opts.Factory.Tenant()
-	if err != nil {
-		return err
-	}
-	b, err := opts.Factory.Backend(ctx, cmdutil.ReadWrite)
+	tenant, b, err := opts.Factory.TenantBackend(ctx, cmdutil.ReadWrite)
 	if err != nil {
 		return err
 	}

@@ -1,38 +1,62 @@
 package serve
 
 import (
-	"bufio"
 	"io"
 	"sync"
 	"time"
 )
 
-// bufferedLog batches log lines: a request costs a memory copy, and the
-// lines reach the output at most flushEvery later (and at Close). Under load
-// this turns thousands of small writes per second into a few large ones.
+// bufferedLog batches log lines: a request costs a memory copy under a
+// short lock, and a background writer sends the lines out at most
+// flushEvery later (sooner when flushAt bytes are waiting, and at Close).
+// The write to the output happens outside the lock, so a slow stderr never
+// stalls a request — until maxBuffered bytes are waiting, when Write writes
+// itself (backpressure rather than unbounded memory).
 type bufferedLog struct {
-	mu   sync.Mutex
-	w    *bufio.Writer
+	out io.Writer
+
+	mu      sync.Mutex
+	pending []byte
+
+	outMu sync.Mutex // serialises writes to out, keeping lines in order
+	spare []byte     // the buffer the writer swaps in; guarded by outMu
+
+	kick chan struct{}
 	stop chan struct{}
 	done chan struct{}
 }
 
 const (
-	logBufferSize = 64 << 10
-	flushEvery    = 100 * time.Millisecond
+	flushEvery  = 100 * time.Millisecond
+	flushAt     = 256 << 10
+	maxBuffered = 8 << 20
 )
 
 func newBufferedLog(out io.Writer) *bufferedLog {
-	b := &bufferedLog{w: bufio.NewWriterSize(out, logBufferSize), stop: make(chan struct{}), done: make(chan struct{})}
+	b := &bufferedLog{
+		out: out, pending: make([]byte, 0, flushAt), spare: make([]byte, 0, flushAt),
+		kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
+	}
 	go b.loop()
 	return b
 }
 
-// Write buffers p; a full buffer is written out at once.
+// Write buffers p (slog writes one whole line per call).
 func (b *bufferedLog) Write(p []byte) (int, error) {
 	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.w.Write(p)
+	b.pending = append(b.pending, p...)
+	n := len(b.pending)
+	b.mu.Unlock()
+	switch {
+	case n >= maxBuffered:
+		b.flush() // the writer fell behind: wait for the output
+	case n >= flushAt:
+		select {
+		case b.kick <- struct{}{}:
+		default:
+		}
+	}
+	return len(p), nil
 }
 
 func (b *bufferedLog) loop() {
@@ -42,24 +66,37 @@ func (b *bufferedLog) loop() {
 	for {
 		select {
 		case <-t.C:
-			b.flush()
+		case <-b.kick:
 		case <-b.stop:
 			return
 		}
+		b.flush()
 	}
 }
 
-func (b *bufferedLog) flush() {
+// flush swaps the pending lines for the empty spare buffer and writes them
+// out without holding the lock Write takes.
+func (b *bufferedLog) flush() error {
+	b.outMu.Lock()
+	defer b.outMu.Unlock()
 	b.mu.Lock()
-	_ = b.w.Flush()
+	lines := b.pending
+	b.pending = b.spare[:0]
 	b.mu.Unlock()
+	var err error
+	if len(lines) > 0 {
+		_, err = b.out.Write(lines)
+	}
+	if cap(lines) > 4*flushAt {
+		lines = make([]byte, 0, flushAt) // do not keep a flood's buffer
+	}
+	b.spare = lines[:0]
+	return err
 }
 
-// Close stops the timer and writes what is buffered.
+// Close stops the background writer and writes what is buffered.
 func (b *bufferedLog) Close() error {
 	close(b.stop)
 	<-b.done
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.w.Flush()
+	return b.flush()
 }

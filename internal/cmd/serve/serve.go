@@ -49,6 +49,13 @@ type Options struct {
 	InsecureListen bool
 	Issuer         string
 	TrustedProxies []string
+	// RateLimitIP and RateLimitKey are the token endpoint's limits in
+	// requests per second per source address and per access key; 0
+	// disables one.
+	RateLimitIP  int
+	RateLimitKey int
+	// RotateSigningKey rotates the token signing key before serving.
+	RotateSigningKey bool
 	// ReadyFile, when set, receives the base URL once the server accepts
 	// connections (scripts that start it on port 0, or wait for it).
 	ReadyFile string
@@ -75,9 +82,16 @@ the first Administrator locally before starting it (see docs/bootstrap.md).
 It listens on loopback unless told otherwise, and refuses a non-loopback
 address without TLS (--tls-cert, --tls-key) unless --insecure-listen is given.
 SIGTERM or SIGINT stops it gracefully: requests in flight finish, batched
-last-used times and audit events are written, and it exits 0.`,
+last-used times and audit events are written, and it exits 0.
+
+The token endpoint limits abuse (see docs/security.md): --rate-limit-ip and
+--rate-limit-key cap requests per second (429 with Retry-After), and 5 wrong
+secrets for one access key from one address within 15 minutes lock that
+pair out for 15 minutes. Behind a reverse proxy, pass its addresses with
+--trusted-proxy so the client address comes from X-Forwarded-For.`,
 		Example: `  keyward serve
-  keyward serve --addr 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem --issuer https://keyward.example.com:8443`,
+  keyward serve --addr 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem --issuer https://keyward.example.com:8443
+  keyward serve --trusted-proxy 10.0.0.0/8 --rate-limit-ip 50 --rotate-signing-key`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := f.Settings()
@@ -98,6 +112,9 @@ last-used times and audit events are written, and it exits 0.`,
 	fl.BoolVar(&opts.InsecureListen, "insecure-listen", false, "allow plain HTTP on a non-loopback address")
 	fl.StringVar(&opts.Issuer, "issuer", "", "issuer URL of the tokens (iss, and aud by default); default from --addr")
 	fl.StringSliceVar(&opts.TrustedProxies, "trusted-proxy", nil, "CIDRs of reverse proxies whose X-Forwarded-For is believed (repeatable)")
+	fl.IntVar(&opts.RateLimitIP, "rate-limit-ip", server.DefaultRateLimitIP, "token requests per second from one source address (IPv6: one /64); 0 disables")
+	fl.IntVar(&opts.RateLimitKey, "rate-limit-key", server.DefaultRateLimitKey, "authenticated token requests per second for one access key; 0 disables")
+	fl.BoolVar(&opts.RotateSigningKey, "rotate-signing-key", false, "rotate the token signing key before serving (the old key verifies until its tokens expire)")
 	fl.StringVar(&opts.ReadyFile, "ready-file", "", "write the server's URL to this file once it accepts connections")
 	return cmd
 }
@@ -112,6 +129,12 @@ func Run(ctx context.Context, opts *Options) error {
 	proxies, err := cidr.ParseList("trusted-proxy", opts.TrustedProxies)
 	if err != nil {
 		return err
+	}
+	if opts.RateLimitIP < 0 {
+		return domain.Invalid("rate-limit-ip", "must be 0 (no limit) or a positive number of requests per second")
+	}
+	if opts.RateLimitKey < 0 {
+		return domain.Invalid("rate-limit-key", "must be 0 (no limit) or a positive number of requests per second")
 	}
 	f := opts.Factory
 	db, err := boltstore.Open(opts.DBPath, boltstore.Options{Timeout: f.LockTimeout})
@@ -136,7 +159,19 @@ func Run(ctx context.Context, opts *Options) error {
 	defer logOut.Close()
 	logger := slog.New(slog.NewJSONHandler(logOut, nil))
 
-	srv, err := server.New(ctx, server.Config{Service: svc, Issuer: issuer, Now: f.Now, Logger: logger, TrustedProxies: proxies})
+	if opts.RotateSigningKey {
+		rotation, err := svc.RotateSigningKey(ctx)
+		if err != nil {
+			return err
+		}
+		logger.LogAttrs(ctx, slog.LevelInfo, "signing key rotated", slog.String("kid", rotation.KID),
+			slog.Any("retired", rotation.Retired), slog.Any("removed", rotation.Removed))
+	}
+
+	srv, err := server.New(ctx, server.Config{
+		Service: svc, Issuer: issuer, Now: f.Now, Logger: logger, TrustedProxies: proxies,
+		RateLimitIP: opts.RateLimitIP, RateLimitKey: opts.RateLimitKey,
+	})
 	if err != nil {
 		return err
 	}

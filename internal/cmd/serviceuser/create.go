@@ -84,11 +84,7 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 		return err
 	}
 	defer opts.NewSecret.Abort()
-	tenant, err := f.Tenant()
-	if err != nil {
-		return err
-	}
-	b, err := f.Backend(ctx, cmdutil.ReadWrite)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadWrite)
 	if err != nil {
 		return err
 	}

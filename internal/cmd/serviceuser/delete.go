@@ -27,11 +27,7 @@ Asks for confirmation on a terminal; elsewhere pass --yes.`,
 }
 
 func deleteRun(ctx context.Context, f *cmdutil.Factory, id string) error {
-	tenant, err := f.Tenant()
-	if err != nil {
-		return err
-	}
-	b, err := f.Backend(ctx, cmdutil.ReadWrite)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadWrite)
 	if err != nil {
 		return err
 	}

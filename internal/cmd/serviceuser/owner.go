@@ -68,11 +68,7 @@ func newCmdOwnerChange(f *cmdutil.Factory, remove bool, runF func(context.Contex
 
 func ownerChangeRun(ctx context.Context, opts *OwnerOptions) error {
 	f := opts.Factory
-	tenant, err := f.Tenant()
-	if err != nil {
-		return err
-	}
-	b, err := f.Backend(ctx, cmdutil.ReadWrite)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadWrite)
 	if err != nil {
 		return err
 	}
@@ -108,11 +104,7 @@ func newCmdOwnerList(f *cmdutil.Factory, runF func(context.Context, *cmdutil.Fac
 }
 
 func ownerListRun(ctx context.Context, f *cmdutil.Factory, user string) error {
-	tenant, err := f.Tenant()
-	if err != nil {
-		return err
-	}
-	b, err := f.Backend(ctx, cmdutil.ReadOnly)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadOnly)
 	if err != nil {
 		return err
 	}

@@ -31,11 +31,7 @@ func newCmdSetStatus(f *cmdutil.Factory, status domain.UserStatus, runF func(con
 }
 
 func setStatusRun(ctx context.Context, f *cmdutil.Factory, id string, status domain.UserStatus) error {
-	tenant, err := f.Tenant()
-	if err != nil {
-		return err
-	}
-	b, err := f.Backend(ctx, cmdutil.ReadWrite)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadWrite)
 	if err != nil {
 		return err
 	}

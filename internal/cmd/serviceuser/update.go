@@ -62,11 +62,7 @@ of its own and this one); --cidr "" allows any address again.`,
 }
 
 func updateRun(ctx context.Context, opts *UpdateOptions) error {
-	tenant, err := opts.Factory.Tenant()
-	if err != nil {
-		return err
-	}
-	b, err := opts.Factory.Backend(ctx, cmdutil.ReadWrite)
+	tenant, b, err := opts.Factory.TenantBackend(ctx, cmdutil.ReadWrite)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"net/netip"
 	"path/filepath"
 	"testing"
 	"time"
@@ -29,6 +30,11 @@ type Options struct {
 	Logger *slog.Logger
 	// DBPath is the database file; empty means a new file in t.TempDir().
 	DBPath string
+	// TrustedProxies, RateLimitIP and RateLimitKey are passed to the server
+	// (server.Config); the zero values trust no proxy and set no limit.
+	TrustedProxies []netip.Prefix
+	RateLimitIP    int
+	RateLimitKey   int
 }
 
 // Env is a running server with a system Administrator.
@@ -79,7 +85,10 @@ func Run(opts Options) (*Env, error) {
 	}
 	ts := httptest.NewUnstartedServer(nil)
 	env.URL = "http://" + ts.Listener.Addr().String()
-	srv, err := server.New(context.Background(), server.Config{Service: svc, Issuer: env.URL, Now: opts.Now, Logger: opts.Logger})
+	srv, err := server.New(context.Background(), server.Config{
+		Service: svc, Issuer: env.URL, Now: opts.Now, Logger: opts.Logger,
+		TrustedProxies: opts.TrustedProxies, RateLimitIP: opts.RateLimitIP, RateLimitKey: opts.RateLimitKey,
+	})
 	if err != nil {
 		ts.Close()
 		svc.Close()
