@@ -22,6 +22,18 @@ func (s *Server) createServiceUser(w http.ResponseWriter, r *http.Request, c *ca
 	if err := s.allow(c, authz.ServiceUserResource(tenant, in.ID)); err != nil {
 		return err
 	}
+	// Policies and groups given at creation need the rights the attach and
+	// add routes need; serviceuser:create alone must not grant a policy.
+	for _, p := range in.Policies {
+		if err := s.allowAction(c, "policy:attach", authz.PolicyResource(tenant, p)); err != nil {
+			return err
+		}
+	}
+	for _, g := range in.Groups {
+		if err := s.allowAction(c, "group:add", authz.GroupResource(tenant, g)); err != nil {
+			return err
+		}
+	}
 	res, err := s.svc.CreateServiceUser(c.ctx, tenant, in)
 	if err != nil {
 		return err

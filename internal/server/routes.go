@@ -42,7 +42,7 @@ var routeTable = []route{
 	{method: "PATCH", pattern: "/v1/tenants/{tenant}", actions: []string{"tenant:update"}, api: (*Server).updateTenant},
 	{method: "DELETE", pattern: "/v1/tenants/{tenant}", actions: []string{"tenant:delete"}, api: (*Server).deleteTenant},
 
-	{method: "POST", pattern: "/v1/tenants/{tenant}/serviceusers", actions: []string{"serviceuser:create"}, api: (*Server).createServiceUser},
+	{method: "POST", pattern: "/v1/tenants/{tenant}/serviceusers", actions: []string{"serviceuser:create", "policy:attach", "group:add"}, api: (*Server).createServiceUser},
 	{method: "GET", pattern: "/v1/tenants/{tenant}/serviceusers", actions: []string{"serviceuser:read"}, api: (*Server).listServiceUsers},
 	{method: "GET", pattern: "/v1/tenants/{tenant}/serviceusers/{id}", actions: []string{"serviceuser:read"}, api: (*Server).getServiceUser},
 	{method: "PATCH", pattern: "/v1/tenants/{tenant}/serviceusers/{id}", actions: []string{"serviceuser:update"}, api: (*Server).updateServiceUser},

@@ -92,3 +92,25 @@ func TestApplyChangesAuthorizesMemberships(t *testing.T) {
 		t.Fatalf("system Administrator: %d %s", resp.StatusCode, body)
 	}
 }
+
+// Creating a user with policies or groups needs policy:attach and group:add
+// on each, not serviceuser:create alone.
+func TestCreateServiceUserAuthorizesPolicies(t *testing.T) {
+	f := newFixture(t)
+	must3(t)(f.Service.CreatePolicy(ctx, "default", backend.CreatePolicyInput{Name: "users-only", Statements: []domain.PolicyStatement{
+		{Effect: "allow", Actions: []string{"serviceuser:*"}, Resources: []string{"serviceuser/*"}},
+	}}))
+	keyID, secret := f.identity(t, "default", "user-admin", "users-only")
+	tok := f.token(t, keyID, secret)
+	body := []byte(`{"id":"sidekick","policies":["Administrator"],"noKey":true}`)
+	resp, out := f.call(t, nil, "POST", "/v1/tenants/default/serviceusers", tok, body)
+	if code, _ := errorOf(t, out); resp.StatusCode != 403 || code != "denied" {
+		t.Fatalf("create with Administrator: %d %s", resp.StatusCode, out)
+	}
+	if _, err := f.Service.GetServiceUser(ctx, "default", "sidekick"); domain.CodeOf(err) != domain.CodeNotFound {
+		t.Fatalf("a refused create made the user: %v", err)
+	}
+	if resp, out := f.call(t, nil, "POST", "/v1/tenants/default/serviceusers", tok, []byte(`{"id":"plain","noKey":true}`)); resp.StatusCode != 201 && resp.StatusCode != 200 {
+		t.Fatalf("plain create: %d %s", resp.StatusCode, out)
+	}
+}
