@@ -9,11 +9,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/lipgloss/table"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/keyward/keyward/internal/domain"
 	"github.com/keyward/keyward/internal/iostreams"
 	"github.com/muesli/termenv"
@@ -53,6 +55,11 @@ type Options struct {
 type Table struct {
 	Headers []string
 	Rows    [][]string
+	// MaxWidths caps, on a terminal only, the width (in cells) of the
+	// columns it names by index, so one long free-text value cannot stretch
+	// the table: a longer cell is cut and ends in "…". Piped rows, JSON and
+	// YAML always carry the full value.
+	MaxWidths map[int]int
 }
 
 // Printer writes results to one IOStreams according to Options.
@@ -80,7 +87,7 @@ func (p *Printer) List(data any, t Table) error {
 			fmt.Fprintln(p.IO.ErrOut, "No results.")
 			return nil
 		}
-		w.WriteString(p.render(t.Headers, t.Rows, !p.Opts.NoHeaders))
+		w.WriteString(p.render(t.Headers, t.truncatedRows(), !p.Opts.NoHeaders))
 		w.WriteByte('\n')
 		return w.Flush()
 	}
@@ -92,6 +99,32 @@ func (p *Printer) List(data any, t Table) error {
 	}
 	return w.Flush()
 }
+
+// truncatedRows returns the rows with the cells of MaxWidths cut to their
+// width; the rows themselves when nothing needs cutting.
+func (t Table) truncatedRows() [][]string {
+	if len(t.MaxWidths) == 0 {
+		return t.Rows
+	}
+	out := make([][]string, len(t.Rows))
+	for i, r := range t.Rows {
+		out[i] = r
+		cloned := false
+		for col, width := range t.MaxWidths {
+			if col >= len(r) || ansi.StringWidth(r[col]) <= width {
+				continue
+			}
+			if !cloned { // the caller's rows stay as they are
+				out[i], cloned = slices.Clone(r), true
+			}
+			out[i][col] = ansi.Truncate(r[col], width, ellipsis)
+		}
+	}
+	return out
+}
+
+// ellipsis ends a cell cut to fit its column.
+const ellipsis = "…"
 
 // Object prints one object: data as JSON/YAML, its id with --quiet, or the
 // field/value pairs.

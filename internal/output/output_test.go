@@ -280,3 +280,44 @@ func TestCellFormatters(t *testing.T) {
 		}
 	}
 }
+
+// A column with a width cap is cut (ending in "…") on a terminal only;
+// piped rows carry the whole value, and the caller's rows are not changed.
+func TestListMaxWidths(t *testing.T) {
+	long := "successor kwk_abcdefghijklmnopqrst; kwk_bcdefghijklmnopqrstu revoked at 2026-11-25T12:00:00Z"
+	wide := "東京東京東京" // 12 cells
+	tbl := Table{
+		Headers:   []string{"SEQ", "DETAIL"},
+		Rows:      [][]string{{"1", long}, {"2", "short"}, {"3", wide}},
+		MaxWidths: map[int]int{1: 10},
+	}
+	tests := []struct {
+		name          string
+		tty           bool
+		want, notWant []string
+	}{
+		{"terminal", true, []string{"│ successor… │", "short", "東京東京…"}, []string{long, wide}},
+		{"piped", false, []string{"1\t" + long + "\n", "2\tshort\n", "3\t" + wide + "\n"}, []string{"…"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, out, _ := printer(Options{Format: FormatTable}, tt.tty)
+			if err := p.List(nil, tbl); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(out.String(), w) {
+					t.Errorf("output has %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+	if tbl.Rows[0][1] != long || tbl.Rows[2][1] != wide {
+		t.Errorf("the caller's rows were changed: %q", tbl.Rows)
+	}
+}

@@ -41,6 +41,9 @@ func newCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) err
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List audit events of the tenant, newest first",
+		Long: `List audit events of the tenant, newest first. The DETAIL column is cut
+at 40 characters (ending in …) on a terminal; piped output, -o json and
+-o yaml carry it whole.`,
 		Example: `  keyward audit list --since 24h
   keyward audit list --since 2026-11-01 --target 'kw:default:serviceuser/ci-bot*'
   keyward audit list --action serviceuser:delete -o json`,
@@ -83,9 +86,24 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	t := output.Table{Headers: []string{"SEQ", "TIME", "ACTOR", "ACTION", "TARGET", "OUTCOME"}}
-	for _, e := range events {
-		t.Rows = append(t.Rows, []string{strconv.FormatUint(e.Seq, 10), output.Time(e.Time), e.Actor, e.Action, e.Target, e.Outcome})
+	return p.List(events, table(events))
+}
+
+// detailWidth is how many cells of an event's detail a terminal table
+// shows; piped rows and JSON/YAML carry the whole detail.
+const detailWidth = 40
+
+// table is the tabular view of audit events: DETAIL last, "-" when empty,
+// cut at detailWidth on a terminal.
+func table(events []domain.AuditEvent) output.Table {
+	const detailColumn = 6
+	t := output.Table{
+		Headers:   []string{"SEQ", "TIME", "ACTOR", "ACTION", "TARGET", "OUTCOME", "DETAIL"},
+		Rows:      make([][]string, 0, len(events)),
+		MaxWidths: map[int]int{detailColumn: detailWidth},
 	}
-	return p.List(events, t)
+	for _, e := range events {
+		t.Rows = append(t.Rows, []string{strconv.FormatUint(e.Seq, 10), output.Time(e.Time), e.Actor, e.Action, e.Target, e.Outcome, output.Str(&e.Detail)})
+	}
+	return t
 }
