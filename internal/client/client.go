@@ -10,6 +10,7 @@ package client
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -184,10 +185,17 @@ func tokenError(server string, err error) error {
 	return &domain.Error{Code: code, Message: msg}
 }
 
+// unreachable is the error of a request that got no answer. A server
+// certificate of an unknown CA gets the hint how to trust it.
 func unreachable(server string, err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
+	}
+	var unknownCA x509.UnknownAuthorityError
+	if errors.As(err, &unknownCA) {
+		return (&domain.Error{Code: domain.CodeInternal, Message: fmt.Sprintf("cannot reach keyward server %s: %v", server, err)}).
+			WithHint("trust the server's CA with --ca-file FILE, KEYWARD_CA_FILE or a profile's ca-file")
 	}
 	return fmt.Errorf("cannot reach keyward server %s: %w", server, err)
 }

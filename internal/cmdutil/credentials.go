@@ -47,8 +47,9 @@ func (f *Factory) InsecureFile() (*credstore.File, error) {
 
 // RemoteTarget returns the server and identity of the resolved settings:
 // the current remote profile, or --server (KEYWARD_SERVER) alone, whose
-// credentials then come from the environment only. Without a server it is
-// an invalid-input error.
+// credentials then come from the environment only. The CA file trusted for
+// the server is --ca-file, KEYWARD_CA_FILE or the profile's ca-file, in
+// that order. Without a server it is an invalid-input error.
 func (f *Factory) RemoteTarget() (credentials.Target, error) {
 	s, err := f.Settings()
 	if err != nil {
@@ -63,11 +64,10 @@ func (f *Factory) RemoteTarget() (credentials.Target, error) {
 			Message: what + "; this command needs a keyward server"}).
 			WithHint("add one with `keyward profile add NAME --server URL --tenant T --access-key-id KEY`, or pass --server URL")
 	}
-	t := credentials.Target{Server: s.Server}
+	t := credentials.Target{Server: s.Server, CAFile: s.CAFile}
 	if s.Profile != nil && s.Profile.IsRemote() {
 		t.Profile = s.ProfileName
 		t.AccessKeyID = s.Profile.AccessKeyID
-		t.CAFile = s.Profile.CAFile
 	}
 	return t, nil
 }

@@ -43,6 +43,7 @@ const (
 	KeyTenant  = "tenant"
 	KeyProfile = "profile"
 	KeyServer  = "server"
+	KeyCAFile  = "ca-file"
 	KeyOutput  = "output"
 	KeyConfig  = "config"
 	KeyNoColor = "no-color"
@@ -85,6 +86,7 @@ type Settings struct {
 	DB          string
 	Tenant      string
 	Server      string
+	CAFile      string // PEM CA certificates trusted for Server; empty: the system's
 	Output      output.Options
 	Yes         bool
 }
@@ -100,7 +102,7 @@ func New(io *iostreams.IOStreams) *Factory {
 func (f *Factory) BindFlags(flags *pflag.FlagSet) {
 	f.flags = flags
 	f.viper = viper.New()
-	for _, key := range []string{KeyDB, KeyTenant, KeyProfile, KeyServer, KeyOutput, KeyConfig, KeyNoColor} {
+	for _, key := range []string{KeyDB, KeyTenant, KeyProfile, KeyServer, KeyCAFile, KeyOutput, KeyConfig, KeyNoColor} {
 		if fl := flags.Lookup(key); fl != nil {
 			_ = f.viper.BindPFlag(key, fl)
 		}
@@ -135,6 +137,7 @@ func (f *Factory) resolve() (*Settings, error) {
 		v.SetDefault(KeyDB, p.DB)
 		v.SetDefault(KeyTenant, p.Tenant)
 		v.SetDefault(KeyServer, p.Server)
+		v.SetDefault(KeyCAFile, p.CAFile)
 	}
 	s.DB = v.GetString(KeyDB)
 	if s.DB == "" || s.DB == config.DBPathDoc {
@@ -145,6 +148,7 @@ func (f *Factory) resolve() (*Settings, error) {
 		s.Tenant = domain.DefaultTenant
 	}
 	s.Server = v.GetString(KeyServer)
+	s.CAFile = v.GetString(KeyCAFile)
 	if s.Output, err = f.OutputOptions(); err != nil {
 		return nil, err
 	}

@@ -148,6 +148,7 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 			"fmode":       cmdFileMode,
 			"tokenserver": cmdTokenServer,
 			"silentbus":   cmdSilentBus,
+			"servetls":    cmdServeTLS,
 		},
 	}
 }

@@ -46,21 +46,10 @@ func TestScriptsRemote(t *testing.T) {
 func startServe(env *testscript.Env) error {
 	dbPath := filepath.Join(env.WorkDir, "serve", "keyward.db")
 	now := clockFile(env.Getenv("KEYWARD_TEST_CLOCK_FILE"))
-	if err := os.MkdirAll(filepath.Dir(dbPath), 0o700); err != nil {
-		return err
-	}
-	svc, err := servertest.Bootstrap(dbPath, now)
+	keyID, secret, err := bootstrapAdmin(dbPath, now)
 	if err != nil {
 		return err
 	}
-	keyID, secret, err := servertest.NewIdentity(svc, domain.SystemTenant, "admin", "Administrator")
-	if cerr := svc.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-
 	if err := os.WriteFile(filepath.Join(env.WorkDir, "admin.secret"), []byte(secret+"\n"), 0o600); err != nil {
 		return err
 	}
@@ -69,27 +58,10 @@ func startServe(env *testscript.Env) error {
 	if err != nil {
 		return err
 	}
-	ios, _, _, _ := iostreams.Test()
-	ios.Out, ios.ErrOut = logFile, logFile
-	ctx, cancel := context.WithCancel(context.Background())
-	listening := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- serve.Run(ctx, &serve.Options{
-			Factory: &cmdutil.Factory{IOStreams: ios, Now: now, LockTimeout: time.Second},
-			DBPath:  dbPath, Addr: "127.0.0.1:0",
-			Listening: func(url string) { listening <- url },
-		})
-	}()
-	var url string
-	select {
-	case url = <-listening:
-	case err := <-done:
-		cancel()
-		return fmt.Errorf("keyward serve: %v", err)
-	case <-time.After(10 * time.Second):
-		cancel()
-		return errors.New("keyward serve did not start")
+	url, stop, err := runServe(&serve.Options{DBPath: dbPath, Addr: "127.0.0.1:0"}, logFile, now)
+	if err != nil {
+		logFile.Close()
+		return err
 	}
 	env.Setenv("KEYWARD_SERVER", url)
 	env.Setenv("KEYWARD_ACCESS_KEY_ID", keyID)
@@ -99,8 +71,7 @@ func startServe(env *testscript.Env) error {
 	env.Setenv("SERVE_DB", dbPath)
 	env.Setenv("ADMIN_KEY_ID", keyID)
 	env.Defer(func() {
-		cancel()
-		if err := <-done; err != nil {
+		if err := stop(); err != nil {
 			env.T().Fatal("keyward serve: ", err)
 		}
 		logFile.Close()
@@ -115,4 +86,45 @@ func startServe(env *testscript.Env) error {
 		}
 	})
 	return nil
+}
+
+// bootstrapAdmin creates the database at dbPath (and its directory) with
+// a system Administrator "admin" and returns its access key id and secret.
+func bootstrapAdmin(dbPath string, now func() time.Time) (keyID, secret string, err error) {
+	if err := os.MkdirAll(filepath.Dir(dbPath), 0o700); err != nil {
+		return "", "", err
+	}
+	svc, err := servertest.Bootstrap(dbPath, now)
+	if err != nil {
+		return "", "", err
+	}
+	keyID, secret, err = servertest.NewIdentity(svc, domain.SystemTenant, "admin", "Administrator")
+	if cerr := svc.Close(); err == nil {
+		err = cerr
+	}
+	return keyID, secret, err
+}
+
+// runServe runs `keyward serve` (serve.Run, in this process) with opts on
+// the clock now, logging to log, until stop is called; stop returns
+// serve's error. It returns once the server accepts connections.
+func runServe(opts *serve.Options, log *os.File, now func() time.Time) (url string, stop func() error, err error) {
+	ios, _, _, _ := iostreams.Test()
+	ios.Out, ios.ErrOut = log, log
+	opts.Factory = &cmdutil.Factory{IOStreams: ios, Now: now, LockTimeout: time.Second}
+	ctx, cancel := context.WithCancel(context.Background())
+	listening := make(chan string, 1)
+	done := make(chan error, 1)
+	opts.Listening = func(url string) { listening <- url }
+	go func() { done <- serve.Run(ctx, opts) }()
+	select {
+	case url = <-listening:
+	case err := <-done:
+		cancel()
+		return "", nil, fmt.Errorf("keyward serve: %v", err)
+	case <-time.After(10 * time.Second):
+		cancel()
+		return "", nil, errors.New("keyward serve did not start")
+	}
+	return url, func() error { cancel(); return <-done }, nil
 }
