@@ -21,7 +21,11 @@ type Groups interface {
 	ListGroups(ctx context.Context, tenant string) ([]domain.Group, error)
 	// GetGroup returns one group with its members, or CodeNotFound.
 	GetGroup(ctx context.Context, tenant, name string) (domain.Group, error)
-	// UpdateGroup changes the fields given.
+	// UpdateGroup changes the fields given. Name renames the group: its
+	// members and its policies follow, in the same transaction, audited as
+	// one group:update of the new name ("renamed from ..."). A taken name is
+	// CodeConflict; an invalid one CodeInvalid (field "name"). Policy
+	// statements whose resources name the group are not rewritten.
 	UpdateGroup(ctx context.Context, tenant, name string, in UpdateGroupInput) (domain.Group, error)
 	// DeleteGroup deletes a group; its members leave it.
 	DeleteGroup(ctx context.Context, tenant, name string) error
@@ -43,5 +47,6 @@ type CreateGroupInput struct {
 
 // UpdateGroupInput changes a group; nil fields stay as they are.
 type UpdateGroupInput struct {
+	Name        *string `json:"name,omitempty"`
 	Description *string `json:"description,omitempty"`
 }

@@ -54,7 +54,8 @@ func (s *Server) getGroup(w http.ResponseWriter, r *http.Request, c *caller) err
 	return nil
 }
 
-// updateGroup: PATCH /v1/tenants/{tenant}/groups/{name}.
+// updateGroup: PATCH /v1/tenants/{tenant}/groups/{name}. A rename needs
+// group:update on the new name too.
 func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request, c *caller) error {
 	tenant, name := r.PathValue("tenant"), r.PathValue("name")
 	var in backend.UpdateGroupInput
@@ -63,6 +64,11 @@ func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request, c *caller) 
 	}
 	if err := s.allow(c, authz.GroupResource(tenant, name)); err != nil {
 		return err
+	}
+	if in.Name != nil && *in.Name != name {
+		if err := s.allow(c, authz.GroupResource(tenant, *in.Name)); err != nil {
+			return err
+		}
 	}
 	g, err := s.svc.UpdateGroup(c.ctx, tenant, name, in)
 	if err != nil {

@@ -168,10 +168,15 @@ func (s *Service) GetGroup(ctx context.Context, tenant, name string) (domain.Gro
 
 // UpdateGroup implements backend.Groups.
 func (s *Service) UpdateGroup(ctx context.Context, tenant, name string, in backend.UpdateGroupInput) (domain.Group, error) {
+	var v domain.Validation
+	if in.Name != nil {
+		v.AddError("name", domain.CheckName("name", *in.Name))
+	}
 	if in.Description != nil {
-		if err := domain.CheckText("description", *in.Description, 1024); err != nil {
-			return domain.Group{}, err
-		}
+		v.AddError("description", domain.CheckText("description", *in.Description, 1024))
+	}
+	if err := v.Err(); err != nil {
+		return domain.Group{}, err
 	}
 	var out domain.Group
 	err := s.update(func(tx *boltstore.Tx) error {
@@ -188,8 +193,17 @@ func (s *Service) UpdateGroup(ctx context.Context, tenant, name string, in backe
 	return out, err
 }
 
-// storeGroup changes the fields of g that in gives, audited as group:update.
+// storeGroup changes the fields of g that in gives, audited as group:update
+// (of the new name, after a rename).
 func (s *Service) storeGroup(ctx context.Context, tx *boltstore.Tx, g domain.Group, in backend.UpdateGroupInput) (domain.Group, error) {
+	detail := ""
+	if in.Name != nil && *in.Name != g.Name {
+		if err := s.renameGroup(tx, g, *in.Name); err != nil {
+			return g, err
+		}
+		detail = fmt.Sprintf("renamed from %q", g.Name)
+		g.Name = *in.Name
+	}
 	if in.Description != nil {
 		g.Description = *in.Description
 	}
@@ -200,7 +214,34 @@ func (s *Service) storeGroup(ctx context.Context, tx *boltstore.Tx, g domain.Gro
 	if _, err := authzChanged(tx); err != nil {
 		return g, err
 	}
-	return g, s.audit(ctx, tx, g.Tenant, "group:update", authz.GroupResource(g.Tenant, g.Name))
+	return g, s.auditDetail(ctx, tx, g.Tenant, "group:update", authz.GroupResource(g.Tenant, g.Name), detail)
+}
+
+// renameGroup frees the name of g, whose record the caller then stores
+// under to, and moves every member of g to it. A taken name is
+// CodeConflict. The group's policies are on its record and move with it.
+func (s *Service) renameGroup(tx *boltstore.Tx, g domain.Group, to string) error {
+	if _, taken, err := tx.Group(g.Tenant, to); err != nil {
+		return err
+	} else if taken {
+		return domain.Conflict("cannot rename group %q to %q: a group %q already exists in tenant %q", g.Name, to, to, g.Tenant)
+	}
+	members, err := groupMembers(tx, g.Tenant)
+	if err != nil {
+		return err
+	}
+	users, err := loadUsers(tx, g.Tenant, members[g.Name])
+	if err != nil {
+		return err
+	}
+	now := s.clock()
+	for _, u := range users {
+		u.Groups, u.UpdatedAt = renamed(u.Groups, g.Name, to), now
+		if err := tx.PutUser(u); err != nil {
+			return err
+		}
+	}
+	return tx.DeleteGroup(g.Tenant, g.Name)
 }
 
 // DeleteGroup implements backend.Groups.

@@ -17,22 +17,28 @@ type UpdateOptions struct {
 
 func newCmdUpdate(f *cmdutil.Factory, runF func(context.Context, *UpdateOptions) error) *cobra.Command {
 	opts := &UpdateOptions{Factory: f}
-	var description string
+	var description, rename string
 	cmd := &cobra.Command{
-		Use:   "update <name> --description TEXT",
-		Short: "Change a group's description",
-		Long: `Change a group's description. Attach and detach its policies with
-` + "`keyward policy attach|detach --group`" + `; change its members with
-` + "`keyward group add|remove`.",
-		Example: `  keyward group update operators --description 'On-call bots'`,
-		Args:    cobra.ExactArgs(1),
+		Use:   "update <name> [--description TEXT] [--rename NEW]",
+		Short: "Change a group's description or name",
+		Long: `Change a group's description or name; only what is given changes. --rename
+renames the group: its members and its policies follow (policy statements
+that name the group's resource are not rewritten). Attach and detach its
+policies with ` + "`keyward policy attach|detach --group`" + `; change its members
+with ` + "`keyward group add|remove`.",
+		Example: `  keyward group update operators --description 'On-call bots'
+  keyward group update operators --rename on-call`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			if cmd.Flags().Changed("description") {
 				opts.Input.Description = &description
 			}
+			if cmd.Flags().Changed("rename") {
+				opts.Input.Name = &rename
+			}
 			if opts.Input == (backend.UpdateGroupInput{}) {
-				return cmdutil.UsageErrorf("nothing to update: give --description")
+				return cmdutil.UsageErrorf("nothing to update: give --description or --rename")
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -41,6 +47,8 @@ func newCmdUpdate(f *cmdutil.Factory, runF func(context.Context, *UpdateOptions)
 		},
 	}
 	cmd.Flags().StringVar(&description, "description", "", "new description")
+	cmd.Flags().StringVar(&rename, "rename", "", "new name; the group's members and policies follow")
+	_ = cmd.RegisterFlagCompletionFunc("rename", cobra.NoFileCompletions)
 	return cmd
 }
 
