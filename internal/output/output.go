@@ -158,22 +158,18 @@ func (p *Printer) Object(data any, id string, fields [][2]string) error {
 	return w.Flush()
 }
 
-// Data prints data as JSON or YAML (never a table).
+// Data prints data as JSON or YAML (never a table). A list is written
+// element by element (WriteJSON, WriteYAML).
 func (p *Printer) Data(data any) error {
-	raw, err := MarshalJSON(data)
-	if err != nil {
-		return err
-	}
+	w := bufio.NewWriterSize(p.IO.Out, 64<<10)
+	write := WriteJSON
 	if p.Opts.Format == FormatYAML {
-		raw, err = JSONToYAML(raw)
-		if err != nil {
-			return err
-		}
-		_, err = p.IO.Out.Write(raw)
+		write = WriteYAML
+	}
+	if err := write(w, data); err != nil {
 		return err
 	}
-	_, err = p.IO.Out.Write(raw)
-	return err
+	return w.Flush()
 }
 
 // MarshalJSON is keyward's JSON: indented two spaces, no HTML escaping,
