@@ -5,12 +5,14 @@
 #
 #   bash bench/token.sh            # from the repository root
 #   DURATION=30s bash bench/token.sh
+#   SIGNERS=2 bash bench/token.sh  # serve --signers (default: half the CPUs)
 set -euo pipefail
 
 DURATION=${DURATION:-10s}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-50}
 PORT=${PORT:-0}
+SIGNERS=${SIGNERS:-0}
 
 cd "$(dirname "$0")/.."
 if ! command -v wrk >/dev/null; then
@@ -39,7 +41,7 @@ admin_id=$(kw -t system key list admin -q) admin_secret=$(cat "$work/admin.secre
 bench_id=$(kw key list bench -q) bench_secret=$(cat "$work/bench.secret")
 
 # Limits off: the load comes from one address and one key.
-"$work/keyward" serve --db "$db" --addr "127.0.0.1:$PORT" --rate-limit-ip 0 --rate-limit-key 0 --ready-file "$work/ready" 2>"$work/serve.log" &
+"$work/keyward" serve --db "$db" --addr "127.0.0.1:$PORT" --rate-limit-ip 0 --rate-limit-key 0 --signers "$SIGNERS" --ready-file "$work/ready" 2>"$work/serve.log" &
 server_pid=$!
 for _ in $(seq 100); do
 	[ -s "$work/ready" ] && break

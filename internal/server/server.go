@@ -55,6 +55,9 @@ type Config struct {
 	// access key, with bursts of as many; 0 disables the limit. serve
 	// defaults it to DefaultRateLimitKey.
 	RateLimitKey int
+	// Signers is how many goroutines sign tokens, first come first served;
+	// 0 means token.DefaultSigners.
+	Signers int
 }
 
 // Server serves keyward's HTTP API. Build it with New, serve Handler, and
@@ -127,16 +130,18 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	issuer, err := token.NewIssuer(token.IssuerConfig{Keys: keys, Issuer: cfg.Issuer, Audience: cfg.Audience, Clock: cfg.Now})
+	issuer, err := token.NewIssuer(token.IssuerConfig{Keys: keys, Issuer: cfg.Issuer, Audience: cfg.Audience, Clock: cfg.Now, Signers: cfg.Signers})
 	if err != nil {
 		return nil, err
 	}
 	verifier, err := token.NewVerifier(token.VerifierConfig{Keys: keys, Issuer: cfg.Issuer, Audience: cfg.Audience, Clock: cfg.Now})
 	if err != nil {
+		issuer.Close()
 		return nil, err
 	}
 	hasher, err := cfg.Service.SecretHasher()
 	if err != nil {
+		issuer.Close()
 		return nil, err
 	}
 	s := &Server{
@@ -172,6 +177,7 @@ func (s *Server) Close() error {
 		s.closing.Store(true)
 		close(s.stopFlush)
 		<-s.flushDone
+		s.issuer.Close()
 		s.closeErr = s.flush(context.Background())
 	})
 	return s.closeErr

@@ -59,6 +59,7 @@ func newFixture(t testing.TB, cacheSize int) *fixture {
 	if f.issuer, err = NewIssuer(IssuerConfig{Keys: f.keys, Issuer: testIssuer, Clock: f.clock.Now}); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(f.issuer.Close)
 	if f.verifier, err = NewVerifier(VerifierConfig{Keys: f.keys, Issuer: testIssuer, Clock: f.clock.Now, CacheSize: cacheSize}); err != nil {
 		t.Fatal(err)
 	}

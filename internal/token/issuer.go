@@ -22,24 +22,36 @@ type IssuerConfig struct {
 	// Clock returns the current time; nil means time.Now. It must be safe for
 	// concurrent use.
 	Clock func() time.Time
+	// Signers is how many goroutines make the signatures, in the order
+	// tokens are asked for; 0 means [DefaultSigners].
+	Signers int
 }
 
 // Issuer signs access tokens. It is safe for concurrent use; a rotation of its
-// KeySet takes effect for the next token.
+// KeySet takes effect for the next token. Close it when done, to stop its
+// signing goroutines.
 type Issuer struct {
 	keys     *KeySet
 	issuer   string
 	audience string
 	clock    func() time.Time
+	signers  *signers
 }
 
-// NewIssuer returns an Issuer for cfg, or an error when Keys or Issuer is missing.
+// NewIssuer returns an Issuer for cfg, or an error when Keys or Issuer is
+// missing or Signers is negative.
 func NewIssuer(cfg IssuerConfig) (*Issuer, error) {
 	if cfg.Keys == nil {
 		return nil, errors.New("token issuer: no key set")
 	}
 	if cfg.Issuer == "" {
 		return nil, errors.New("token issuer: no issuer identifier")
+	}
+	if cfg.Signers < 0 {
+		return nil, errors.New("token issuer: negative number of signers")
+	}
+	if cfg.Signers == 0 {
+		cfg.Signers = DefaultSigners()
 	}
 	i := &Issuer{keys: cfg.Keys, issuer: cfg.Issuer, audience: cfg.Audience, clock: cfg.Clock}
 	if i.audience == "" {
@@ -48,8 +60,13 @@ func NewIssuer(cfg IssuerConfig) (*Issuer, error) {
 	if i.clock == nil {
 		i.clock = time.Now
 	}
+	i.signers = startSigners(cfg.Signers)
 	return i, nil
 }
+
+// Close stops the signing goroutines. Tokens asked for afterwards are still
+// issued, signed on the caller's goroutine.
+func (i *Issuer) Close() { i.signers.close() }
 
 // Request says whom a token is for and how long it may live.
 type Request struct {
@@ -124,14 +141,15 @@ func (i *Issuer) Issue(req Request) (string, Claims, error) {
 		Tenant:    req.Tenant,
 		Scope:     req.Scope,
 	}
-	return sign(st.header, st.active.Private, &claims), claims, nil
+	return i.sign(st.header, st.active.Private, &claims), claims, nil
 }
 
 // sign returns the compact JWS header.payload.signature for claims. It is the
 // whole of what golang-jwt's Token.SignedString does for EdDSA, minus its
 // reflection-based JSON encoding and two copies of the signing input: the
 // header is precomputed per key and the payload is encoded by appendPayload.
-func sign(header string, key ed25519.PrivateKey, claims *Claims) string {
+// The signature itself is made by one of the issuer's signers.
+func (i *Issuer) sign(header string, key ed25519.PrivateKey, claims *Claims) string {
 	var scratch [512]byte
 	payload := appendPayload(scratch[:0], claims)
 	enc := base64.RawURLEncoding
@@ -140,7 +158,7 @@ func sign(header string, key ed25519.PrivateKey, claims *Claims) string {
 	buf = append(buf, header...)
 	buf = append(buf, '.')
 	buf = enc.AppendEncode(buf, payload)
-	sig := ed25519.Sign(key, buf)
+	sig := i.signers.sign(key, buf)
 	buf = append(buf, '.')
 	buf = enc.AppendEncode(buf, sig)
 	return string(buf)

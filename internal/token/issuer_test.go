@@ -188,6 +188,7 @@ func TestIssueWithoutActiveKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer iss.Close()
 	if _, _, err := iss.Issue(testRequest()); err != ErrNoActiveKey {
 		t.Fatalf("Issue = %v; want ErrNoActiveKey", err)
 	}
@@ -199,6 +200,7 @@ func TestIssuerAudience(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer iss.Close()
 	raw, c, err := iss.Issue(testRequest())
 	if err != nil {
 		t.Fatal(err)

@@ -54,6 +54,8 @@ type Options struct {
 	// disables one.
 	RateLimitIP  int
 	RateLimitKey int
+	// Signers is how many goroutines sign tokens; 0 means half the CPUs.
+	Signers int
 	// RotateSigningKey rotates the token signing key before serving.
 	RotateSigningKey bool
 	// ReadyFile, when set, receives the base URL once the server accepts
@@ -114,6 +116,7 @@ pair out for 15 minutes. Behind a reverse proxy, pass its addresses with
 	fl.StringSliceVar(&opts.TrustedProxies, "trusted-proxy", nil, "CIDRs of reverse proxies whose X-Forwarded-For is believed (repeatable)")
 	fl.IntVar(&opts.RateLimitIP, "rate-limit-ip", server.DefaultRateLimitIP, "token requests per second from one source address (IPv6: one /64); 0 disables")
 	fl.IntVar(&opts.RateLimitKey, "rate-limit-key", server.DefaultRateLimitKey, "authenticated token requests per second for one access key; 0 disables")
+	fl.IntVar(&opts.Signers, "signers", 0, "goroutines that sign tokens, in arrival order (default: half the CPUs, at least 1)")
 	fl.BoolVar(&opts.RotateSigningKey, "rotate-signing-key", false, "rotate the token signing key before serving (the old key verifies until its tokens expire)")
 	fl.StringVar(&opts.ReadyFile, "ready-file", "", "write the server's URL to this file once it accepts connections")
 	return cmd
@@ -135,6 +138,9 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	if opts.RateLimitKey < 0 {
 		return domain.Invalid("rate-limit-key", "must be 0 (no limit) or a positive number of requests per second")
+	}
+	if opts.Signers < 0 {
+		return domain.Invalid("signers", "must be 0 (half the CPUs) or a positive number of goroutines")
 	}
 	f := opts.Factory
 	db, err := boltstore.Open(opts.DBPath, boltstore.Options{Timeout: f.LockTimeout})
@@ -170,7 +176,7 @@ func Run(ctx context.Context, opts *Options) error {
 
 	srv, err := server.New(ctx, server.Config{
 		Service: svc, Issuer: issuer, Now: f.Now, Logger: logger, TrustedProxies: proxies,
-		RateLimitIP: opts.RateLimitIP, RateLimitKey: opts.RateLimitKey,
+		RateLimitIP: opts.RateLimitIP, RateLimitKey: opts.RateLimitKey, Signers: opts.Signers,
 	})
 	if err != nil {
 		return err

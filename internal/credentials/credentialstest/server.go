@@ -124,6 +124,9 @@ func Start(opts Options) (*Server, error) {
 // Close stops the server and removes its CA file.
 func (s *Server) Close() {
 	s.httpServer.Close()
+	if s.issuer != nil {
+		s.issuer.Close()
+	}
 	if s.CAFile != "" {
 		_ = os.RemoveAll(filepath.Dir(s.CAFile))
 	}
