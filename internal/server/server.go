@@ -155,6 +155,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		stopFlush: make(chan struct{}), flushDone: make(chan struct{}),
 	}
 	if err := s.loadRevokedTokens(ctx); err != nil {
+		issuer.Close()
 		return nil, err
 	}
 	s.handler = s.withRequestLog(s.routes())
