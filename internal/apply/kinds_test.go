@@ -13,6 +13,7 @@ import (
 	"github.com/keyward/keyward/internal/backend"
 	"github.com/keyward/keyward/internal/domain"
 	"github.com/keyward/keyward/internal/manifest"
+	"github.com/keyward/keyward/internal/service"
 )
 
 // allKinds declares an object of every kind; ci-bot names owner zed,
@@ -218,6 +219,34 @@ func TestApplyOwnersDeclaredLater(t *testing.T) {
 	}
 	if u := must(s.GetServiceUser(ctx, "default", "a")); !slices.Equal(u.Owners, []string{"b", "c"}) {
 		t.Fatalf("a owners = %v", u.Owners)
+	}
+}
+
+// Over the API, a user apply creates gets the service user creating it as
+// an owner unless its entry lists owners — also when owners declared
+// further down the file split the entry: the part applied first lists the
+// owners already there, so the new user never gets an owner the file does
+// not declare. Applying the file again changes nothing.
+func TestApplyCreatorOwner(t *testing.T) {
+	s := newService(t)
+	must(s.CreateServiceUser(ctx, "default", backend.CreateServiceUserInput{ID: "maker", NoKey: true}))
+	must(s.CreateServiceUser(ctx, "default", backend.CreateServiceUserInput{ID: "lead", NoKey: true}))
+	api := service.WithActor(ctx, service.ServiceUserActor("default", "maker"))
+	src := "kind: ServiceUser\nid: listed\nowners: [lead, later]\n---\nkind: ServiceUser\nid: later\n"
+	if _, err := apply.Execute(api, s, build(t, s, src, apply.BuildOptions{}), apply.ExecuteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string][]string{"listed": {"later", "lead"}, "later": {"maker"}} {
+		if u := must(s.GetServiceUser(ctx, "default", id)); !slices.Equal(u.Owners, want) {
+			t.Errorf("%s owners = %v, want %v", id, u.Owners, want)
+		}
+	}
+	events := must(s.ListAudit(ctx, "default", backend.AuditFilter{Action: "owner:remove"}))
+	if len(events) != 0 {
+		t.Errorf("an owner was added and removed again: %+v", events)
+	}
+	if plan := build(t, s, src, apply.BuildOptions{}); plan.Counts != (apply.Counts{Unchanged: 2}) {
+		t.Fatalf("second plan %+v", plan.Counts)
 	}
 }
 

@@ -386,8 +386,8 @@ func (pl *planner) splitForward(e *Entry, merged backend.Spec) (later backend.Sp
 	if !ok {
 		return nil, false
 	}
-	now, later := splitter.SplitSameKind()
-	if later == nil || !pl.namesUnknown(later) {
+	now, later := splitter.SplitSameKind(pl.pending)
+	if later == nil {
 		return nil, false
 	}
 	if e.Action == backend.ActionUpdate && onlyFields(e.Changes, backend.DeclaredPaths(later)) {
@@ -412,27 +412,14 @@ func onlyFields(changes []backend.FieldChange, fields map[string]bool) bool {
 	return true
 }
 
-// namesUnknown reports whether later names an object of its own kind that
-// is neither declared earlier in the input nor exists now.
-func (pl *planner) namesUnknown(later backend.Spec) bool {
-	r, ok := later.(backend.Referrer)
-	if !ok {
+// pending reports whether ref, an object a spec names, is neither declared
+// earlier in the input nor exists now: it is not there in the naming
+// object's turn.
+func (pl *planner) pending(ref backend.Ref) bool {
+	if _, declared := pl.seen[kindTenant{ref.Kind, ref.Tenant}][ref.ID]; declared {
 		return false
 	}
-	self := later.Ref()
-	for _, ref := range r.References() {
-		if ref.To.Kind != self.Kind {
-			continue
-		}
-		if _, declared := pl.seen[kindTenant{ref.To.Kind, ref.To.Tenant}][ref.To.ID]; declared {
-			continue
-		}
-		if pl.current[kindTenant{ref.To.Kind, ref.To.Tenant}][ref.To.ID] != nil {
-			continue
-		}
-		return true
-	}
-	return false
+	return pl.current[kindTenant{ref.Kind, ref.Tenant}][ref.ID] == nil
 }
 
 // intern returns the one copy of a tenant id the planner keeps.

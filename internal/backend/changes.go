@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
 
 	"github.com/keyward/keyward/internal/domain"
@@ -184,13 +185,43 @@ type changeJSON struct {
 func (c Change) MarshalJSON() ([]byte, error) {
 	out := changeJSON{Op: c.Op, Kind: c.Ref.Kind, Tenant: c.Ref.Tenant, ID: c.Ref.ID}
 	if c.Spec != nil {
-		raw, err := json.Marshal(c.Spec)
+		raw, err := json.Marshal(declaredListsNonNil(c.Spec))
 		if err != nil {
 			return nil, err
 		}
 		out.Spec = raw
 	}
 	return json.Marshal(out)
+}
+
+// declaredListsNonNil returns s, or a copy of it whose declared lists
+// (non-nil pointers) that hold a nil slice hold an empty one instead: JSON
+// writes a nil slice as null, which reads back as a list not declared, and
+// an empty list declared ("no owners") must stay declared.
+func declaredListsNonNil(s Spec) Spec {
+	v := reflect.ValueOf(s)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return s
+	}
+	st := v.Elem()
+	var out reflect.Value // the copy, made on the first nil list
+	for i := range st.NumField() {
+		f := st.Field(i)
+		if f.Kind() != reflect.Pointer || f.IsNil() || f.Elem().Kind() != reflect.Slice || !f.Elem().IsNil() {
+			continue
+		}
+		if !out.IsValid() {
+			out = reflect.New(st.Type())
+			out.Elem().Set(st)
+		}
+		empty := reflect.New(f.Elem().Type())
+		empty.Elem().Set(reflect.MakeSlice(f.Elem().Type(), 0, 0))
+		out.Elem().Field(i).Set(empty)
+	}
+	if !out.IsValid() {
+		return s
+	}
+	return out.Interface().(Spec)
 }
 
 // UnmarshalJSON decodes a change, its spec by the registered kind.

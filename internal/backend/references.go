@@ -29,10 +29,13 @@ type Referrer interface {
 // cycle — cannot be set in the object's turn: apply sets it after every
 // object of every kind is in place.
 type SameKindSplitter interface {
-	// SplitSameKind returns the spec without its references to objects of
-	// its own kind, and a spec declaring only those (nil when it declares
-	// none).
-	SplitSameKind() (now, later Spec)
+	// SplitSameKind splits the spec when it names objects of its own kind
+	// for which pending is true (not there yet in the object's turn): now
+	// is the spec whose same-kind lists keep only the names that are not
+	// pending — still declared, so a new object gets exactly those at
+	// first — and later declares only the whole lists. later is nil when
+	// nothing the spec names is pending (now is then the spec itself).
+	SplitSameKind(pending func(Ref) bool) (now, later Spec)
 }
 
 // ClientSide is implemented by specs with directives that only the client

@@ -189,11 +189,20 @@ func (s *ServiceUserSpec) References() []Reference {
 }
 
 // SplitSameKind implements SameKindSplitter: owners name other users.
-func (s *ServiceUserSpec) SplitSameKind() (now, later Spec) {
+func (s *ServiceUserSpec) SplitSameKind(pending func(Ref) bool) (now, later Spec) {
 	if s.Owners == nil {
 		return s, nil
 	}
+	ready := make([]string, 0, len(*s.Owners))
+	for _, o := range *s.Owners {
+		if !pending(Ref{Kind: KindServiceUser, Tenant: s.Tenant, ID: o}) {
+			ready = append(ready, o)
+		}
+	}
+	if len(ready) == len(*s.Owners) {
+		return s, nil
+	}
 	first := *s
-	first.Owners = nil
+	first.Owners = &ready
 	return &first, &ServiceUserSpec{Tenant: s.Tenant, ID: s.ID, Owners: s.Owners}
 }

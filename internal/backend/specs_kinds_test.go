@@ -140,11 +140,19 @@ func TestServiceUserSpecLists(t *testing.T) {
 	if len(refs) != 3 || refs[0].Field != "groups[0]" || refs[0].To.Kind != KindGroup || !refs[2].Cascade {
 		t.Fatalf("refs %+v", refs)
 	}
-	now, later := declared.SplitSameKind()
-	if now.(*ServiceUserSpec).Owners != nil || later.(*ServiceUserSpec).Owners == nil || later.(*ServiceUserSpec).Groups != nil {
+	pending := func(ref Ref) bool { return ref.ID == "o" }
+	now, later := declared.SplitSameKind(pending)
+	if o := now.(*ServiceUserSpec).Owners; o == nil || len(*o) != 0 || later.(*ServiceUserSpec).Owners == nil || later.(*ServiceUserSpec).Groups != nil {
 		t.Fatalf("split %+v / %+v", now, later)
 	}
-	if _, later := (&ServiceUserSpec{Tenant: "acme", ID: "x"}).SplitSameKind(); later != nil {
+	two := &ServiceUserSpec{Tenant: "acme", ID: "bot", Owners: &[]string{"ready", "o"}}
+	if now, later := two.SplitSameKind(pending); !reflect.DeepEqual(*now.(*ServiceUserSpec).Owners, []string{"ready"}) || len(*later.(*ServiceUserSpec).Owners) != 2 {
+		t.Fatalf("split keeps the owners that are ready: %+v / %+v", now, later)
+	}
+	if now, later := declared.SplitSameKind(func(Ref) bool { return false }); later != nil || now != Spec(declared) {
+		t.Fatal("split with nothing pending")
+	}
+	if _, later := (&ServiceUserSpec{Tenant: "acme", ID: "x"}).SplitSameKind(pending); later != nil {
 		t.Fatal("split without owners")
 	}
 }

@@ -132,6 +132,28 @@ func TestChangeJSON(t *testing.T) {
 	}
 }
 
+// A declared empty list stays declared over JSON even when it holds a nil
+// slice (null would read back as not declared), and the spec marshalled
+// is not changed.
+func TestChangeJSONDeclaredEmptyList(t *testing.T) {
+	var none []string
+	spec := &ServiceUserSpec{Tenant: "acme", ID: "bot", Owners: &none}
+	raw, err := json.Marshal(Change{Op: OpPut, Ref: spec.Ref(), Spec: spec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), `"owners":[]`) || strings.Contains(string(raw), "policies") || none != nil {
+		t.Fatalf("json = %s (owners %v)", raw, none)
+	}
+	var out Change
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatal(err)
+	}
+	if o := out.Spec.(*ServiceUserSpec).Owners; o == nil || len(*o) != 0 {
+		t.Fatalf("owners read back as %v", o)
+	}
+}
+
 func TestKinds(t *testing.T) {
 	var names []string
 	for _, k := range Kinds() {

@@ -1,50 +1,35 @@
 package server
 
 import (
-	"context"
 	"net/http"
 	"slices"
+	"strings"
 
-	"github.com/keyward/keyward/internal/authz"
 	"github.com/keyward/keyward/internal/backend"
 	"github.com/keyward/keyward/internal/domain"
 )
 
-// changeKind is how the server authorizes changes to objects of one kind:
-// the catalog namespace of its actions, its resource, and whether an
-// object exists (a put that creates needs <ns>:create, one that updates
-// <ns>:update).
-type changeKind struct {
-	namespace string
-	resource  func(ref backend.Ref) string
-	exists    func(ctx context.Context, s *Server, ref backend.Ref) bool
-}
+// changeAuthorizer authorizes one change of a POST /v1/changes call with
+// the actions and resources the single-object endpoints of its kind need
+// for the same effect (api_changes_<kind>.go).
+type changeAuthorizer func(a *changeAuth, ch backend.Change) error
 
-var changeKinds = map[string]changeKind{
-	backend.KindTenant: {
-		namespace: "tenant",
-		resource:  func(ref backend.Ref) string { return authz.TenantResource(ref.ID) },
-		exists: func(ctx context.Context, s *Server, ref backend.Ref) bool {
-			_, err := s.svc.GetTenant(ctx, ref.ID)
-			return err == nil
-		},
-	},
-	backend.KindServiceUser: {
-		namespace: "serviceuser",
-		resource:  func(ref backend.Ref) string { return authz.ServiceUserResource(ref.Tenant, ref.ID) },
-		exists: func(ctx context.Context, s *Server, ref backend.Ref) bool {
-			_, err := s.svc.GetServiceUser(ctx, ref.Tenant, ref.ID)
-			return err == nil
-		},
-	},
+// changeAuthorizers has one entry per kind the service applies; a kind
+// the service knows but the server cannot authorize is refused.
+var changeAuthorizers = map[string]changeAuthorizer{
+	backend.KindTenant:      authorizeTenantChange,
+	backend.KindPolicy:      authorizePolicyChange,
+	backend.KindGroup:       authorizeGroupChange,
+	backend.KindKeyType:     authorizeKeyTypeChange,
+	backend.KindServiceUser: authorizeServiceUserChange,
+	backend.KindAccessKey:   authorizeAccessKeyChange,
 }
 
 // applyChanges: POST /v1/changes (a JSON array of changes, the chunk of a
 // plan `keyward apply` sends). Every change is authorized before any is
-// made: <kind>:create or <kind>:update for a put (by whether the object
-// exists), <kind>:delete for a delete, and serviceuser:enable or
-// serviceuser:disable for a service user's status. Then all are applied in
-// one transaction, or none.
+// made, as the single-object endpoints would authorize the same effect
+// (see changeAuthorizers); then all are applied in one transaction, or
+// none.
 func (s *Server) applyChanges(w http.ResponseWriter, r *http.Request, c *caller) error {
 	var changes []backend.Change
 	if err := decodeJSON(r, &changes); err != nil {
@@ -68,104 +53,142 @@ func (s *Server) applyChanges(w http.ResponseWriter, r *http.Request, c *caller)
 	return nil
 }
 
-// authorizeChanges authorizes every change before any is made. A change of
-// a kind the service does not know is left to the service, which refuses
-// the whole call before writing; a kind it knows but the server cannot
-// authorize is refused here.
-func (s *Server) authorizeChanges(c *caller, changes []backend.Change) error {
-	for _, ch := range changes {
-		kind, ok := changeKinds[ch.Ref.Kind]
-		if !ok {
-			if _, known := backend.LookupKind(ch.Ref.Kind); !known {
-				c.authorized = true
-				continue
-			}
-			return domain.Invalid("kind", "%s: kind %q cannot be applied over the API", ch.Ref, ch.Ref.Kind)
-		}
-		resource := kind.resource(ch.Ref)
-		action := kind.namespace + ":delete"
-		if ch.Op == backend.OpPut {
-			action = kind.namespace + ":create"
-			if kind.exists(c.ctx, s, ch.Ref) {
-				action = kind.namespace + ":update"
-			}
-		}
-		if err := s.allowAction(c, action, resource); err != nil {
+// changeAuth is the authorization of one call's changes, in order.
+type changeAuth struct {
+	s *Server
+	c *caller
+}
+
+// allow authorizes action on resource for the caller.
+func (a *changeAuth) allow(action, resource string) error {
+	return a.s.allowAction(a.c, action, resource)
+}
+
+// allowEach authorizes each of actions (deduplicated) on resource.
+func (a *changeAuth) allowEach(actions []string, resource string) error {
+	slices.Sort(actions)
+	for _, action := range slices.Compact(actions) {
+		if err := a.allow(action, resource); err != nil {
 			return err
-		}
-		if spec, ok := ch.Spec.(*backend.ServiceUserSpec); ok {
-			if err := s.authorizeServiceUserSpec(c, spec, resource); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
 }
 
-// authorizeServiceUserSpec authorizes what a ServiceUser entry changes
-// beyond the user itself, as the single commands would: its status
-// (serviceuser:enable/disable), policies attached or detached
-// (policy:attach/detach on each policy), groups joined or left
-// (group:add/remove on each group) and owners (owner:add/remove). Without
-// this, serviceuser:update alone would let a caller grant any policy.
-func (s *Server) authorizeServiceUserSpec(c *caller, spec *backend.ServiceUserSpec, resource string) error {
-	if spec.Status != nil {
-		statusAction := "serviceuser:disable"
-		if *spec.Status == domain.UserActive {
-			statusAction = "serviceuser:enable"
+// authorizeChanges authorizes every change before any is made. A change
+// the service will refuse as a whole before writing anything — an unknown
+// kind or operation, a put without a spec or whose spec names another
+// object — needs no authorization; a kind the service knows but the
+// server cannot authorize is refused here.
+func (s *Server) authorizeChanges(c *caller, changes []backend.Change) error {
+	a := &changeAuth{s: s, c: c}
+	defer func() { c.pendingOwnership = nil }()
+	for _, ch := range changes {
+		if refusedByService(ch) {
+			c.authorized = true
+			continue
 		}
-		if err := s.allowAction(c, statusAction, resource); err != nil {
+		authorize, ok := changeAuthorizers[ch.Ref.Kind]
+		if !ok {
+			return domain.Invalid("kind", "%s: kind %q cannot be applied over the API", ch.Ref, ch.Ref.Kind)
+		}
+		if err := authorize(a, ch); err != nil {
 			return err
 		}
 	}
-	if spec.Policies == nil && spec.Groups == nil && spec.Owners == nil {
-		return nil
-	}
-	var cur domain.ServiceUser // a new user holds nothing yet
-	if u, err := s.svc.GetServiceUser(c.ctx, spec.Tenant, spec.ID); err == nil {
-		cur = u
-	}
-	type listChange struct {
-		want             *[]string
-		have             []string
-		add, remove      string
-		resourceOfMember func(name string) string
-	}
-	for _, lc := range []listChange{
-		{spec.Policies, cur.Policies, "policy:attach", "policy:detach", func(n string) string { return authz.PolicyResource(spec.Tenant, n) }},
-		{spec.Groups, cur.Groups, "group:add", "group:remove", func(n string) string { return authz.GroupResource(spec.Tenant, n) }},
-		{spec.Owners, cur.Owners, "owner:add", "owner:remove", func(string) string { return resource }},
-	} {
-		if lc.want == nil {
-			continue
-		}
-		added, removed := listDiff(lc.have, *lc.want)
-		for _, n := range added {
-			if err := s.allowAction(c, lc.add, lc.resourceOfMember(n)); err != nil {
-				return err
-			}
-		}
-		for _, n := range removed {
-			if err := s.allowAction(c, lc.remove, lc.resourceOfMember(n)); err != nil {
-				return err
-			}
-		}
-	}
 	return nil
+}
+
+// refusedByService reports whether the service refuses ch, and with it the
+// whole call, before writing anything (see Service.ApplyChanges).
+func refusedByService(ch backend.Change) bool {
+	if _, known := backend.LookupKind(ch.Ref.Kind); !known {
+		return true
+	}
+	switch ch.Op {
+	case backend.OpPut:
+		return ch.Spec == nil || ch.Spec.Ref() != ch.Ref
+	case backend.OpDelete:
+		return false
+	}
+	return true
+}
+
+// changedFields returns the top-level fields (statements, not
+// statements[1].effect) that differ between the current object's complete
+// spec and the declared spec merged onto it; ok is false when the merge
+// fails (the service refuses such a change before writing).
+func changedFields(current, declared backend.Spec) (fields map[string]bool, merged backend.Spec, ok bool) {
+	merged, err := declared.Merge(current)
+	if err != nil {
+		return nil, nil, false
+	}
+	fields = map[string]bool{}
+	for _, fc := range backend.DiffSpecs(current, merged) {
+		fields[topField(fc.Field)] = true
+	}
+	return fields, merged, true
+}
+
+// topField is the top-level field of a JSON path ("statements[1].effect"
+// → "statements", "settings.tokenTtl" → "settings").
+func topField(path string) string {
+	if i := strings.IndexAny(path, ".["); i >= 0 {
+		return path[:i]
+	}
+	return path
 }
 
 // listDiff returns the names in want but not have, and in have but not want.
 func listDiff(have, want []string) (added, removed []string) {
-	in := func(l []string, x string) bool { return slices.Contains(l, x) }
 	for _, w := range want {
-		if !in(have, w) {
+		if !slices.Contains(have, w) {
 			added = append(added, w)
 		}
 	}
 	for _, h := range have {
-		if !in(want, h) {
+		if !slices.Contains(want, h) {
 			removed = append(removed, h)
 		}
 	}
 	return added, removed
+}
+
+// membership is a list of names a spec declares whose changes the single
+// commands authorize per member: a policy attached, a group joined, an
+// owner added.
+type membership struct {
+	have, want      []string
+	add, remove     string
+	resourceOfEntry func(name string) string
+	// exempt, when set, names a member that needs no add action.
+	exempt func(name string) bool
+}
+
+// allowMembership authorizes the add action for each member added and the
+// remove action for each member removed, on that member's resource.
+func (a *changeAuth) allowMembership(m membership) error {
+	added, removed := listDiff(m.have, m.want)
+	for _, n := range added {
+		if m.exempt != nil && m.exempt(n) {
+			continue
+		}
+		if err := a.allow(m.add, m.resourceOfEntry(n)); err != nil {
+			return err
+		}
+	}
+	for _, n := range removed {
+		if err := a.allow(m.remove, m.resourceOfEntry(n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// declaredList is the list a spec field declares, nil when not declared.
+func declaredList(l *[]string) []string {
+	if l == nil {
+		return nil
+	}
+	return *l
 }

@@ -8,7 +8,9 @@ import (
 )
 
 // createGroup: POST /v1/tenants/{tenant}/groups. 201, or 200 with the
-// existing group when ifNotExists found it.
+// existing group when ifNotExists found it. Policies given at creation
+// need policy:attach on each, as the attach route: group:create alone must
+// not grant a policy to the group's members.
 func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, c *caller) error {
 	tenant := r.PathValue("tenant")
 	var in backend.CreateGroupInput
@@ -17,6 +19,11 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, c *caller) 
 	}
 	if err := s.allow(c, authz.GroupResource(tenant, in.Name)); err != nil {
 		return err
+	}
+	for _, p := range in.Policies {
+		if err := s.allowAction(c, "policy:attach", authz.PolicyResource(tenant, p)); err != nil {
+			return err
+		}
 	}
 	g, created, err := s.svc.CreateGroup(c.ctx, tenant, in)
 	if err != nil {

@@ -159,11 +159,7 @@ func (s *Server) setKeyStatus(w http.ResponseWriter, r *http.Request, c *caller)
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	action := "key:deactivate"
-	if in.Status == domain.KeyActive {
-		action = "key:activate"
-	}
-	if err := s.allowAction(c, action, s.keyResource(c, tenant, ref)); err != nil {
+	if err := s.allowAction(c, keyStatusAction(in.Status), s.keyResource(c, tenant, ref)); err != nil {
 		return err
 	}
 	k, err := s.svc.SetKeyStatus(c.ctx, tenant, ref, in.Status)

@@ -122,13 +122,9 @@ func (s *Server) setServiceUserStatus(w http.ResponseWriter, r *http.Request, c 
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	action := "serviceuser:disable"
-	if in.Status == domain.UserActive {
-		action = "serviceuser:enable"
-	}
 	// Any other status is refused by the service before it changes anything;
 	// it is authorized as the stronger of the two actions.
-	if err := s.allowAction(c, action, authz.ServiceUserResource(tenant, id)); err != nil {
+	if err := s.allowAction(c, statusAction(in.Status), authz.ServiceUserResource(tenant, id)); err != nil {
 		return err
 	}
 	u, err := s.svc.SetServiceUserStatus(c.ctx, tenant, id, in.Status)

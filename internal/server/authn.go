@@ -22,6 +22,23 @@ type caller struct {
 	route *route
 	// authorized is set once the handler has authorized the request.
 	authorized bool
+	// pendingOwnership, while the changes of an apply are authorized, says
+	// for service users of the caller's tenant (by id) whether the caller
+	// owns them once the changes authorized so far are made.
+	pendingOwnership map[string]bool
+}
+
+// setPendingOwnership records whether c owns service user id of tenant
+// once the changes authorized so far are made (users of other tenants are
+// never owned by c).
+func (c *caller) setPendingOwnership(tenant, id string, owns bool) {
+	if tenant != c.cred.tenant {
+		return
+	}
+	if c.pendingOwnership == nil {
+		c.pendingOwnership = map[string]bool{}
+	}
+	c.pendingOwnership[id] = owns
 }
 
 // authenticate checks the request's bearer token and the current state of

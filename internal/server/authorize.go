@@ -38,7 +38,9 @@ func (s *Server) authorize(ctx context.Context, c *caller, action, resource stri
 }
 
 // ownsTarget reports whether c is an owner of the service user resource
-// names (kw:<t>:serviceuser/<id>[/key/<keyid>]) in c's own tenant.
+// names (kw:<t>:serviceuser/<id>[/key/<keyid>]) in c's own tenant — or,
+// while an apply's changes are authorized, will be one once the changes
+// before are made (caller.pendingOwnership).
 func (s *Server) ownsTarget(ctx context.Context, c *caller, resource string) bool {
 	prefix := authz.ServiceUserResource(c.cred.tenant, "")
 	rest, ok := strings.CutPrefix(resource, prefix)
@@ -48,6 +50,9 @@ func (s *Server) ownsTarget(ctx context.Context, c *caller, resource string) boo
 	id, _, _ := strings.Cut(rest, "/")
 	if id == "" || id == "*" || id == c.cred.user {
 		return false
+	}
+	if owns, ok := c.pendingOwnership[id]; ok {
+		return owns
 	}
 	u, err := s.svc.GetServiceUser(ctx, c.cred.tenant, id)
 	return err == nil && slices.Contains(u.Owners, c.cred.user)

@@ -70,7 +70,7 @@ var routeTable = []route{
 	{method: "POST", pattern: "/v1/tenants/{tenant}/policies/{name}/attachments", actions: []string{"policy:attach"}, api: (*Server).attachPolicy},
 	{method: "DELETE", pattern: "/v1/tenants/{tenant}/policies/{name}/attachments", actions: []string{"policy:detach"}, api: (*Server).detachPolicy},
 
-	{method: "POST", pattern: "/v1/tenants/{tenant}/groups", actions: []string{"group:create"}, api: (*Server).createGroup},
+	{method: "POST", pattern: "/v1/tenants/{tenant}/groups", actions: []string{"group:create", "policy:attach"}, api: (*Server).createGroup},
 	{method: "GET", pattern: "/v1/tenants/{tenant}/groups", actions: []string{"group:read"}, api: (*Server).listGroups},
 	{method: "GET", pattern: "/v1/tenants/{tenant}/groups/{name}", actions: []string{"group:read"}, api: (*Server).getGroup},
 	{method: "PATCH", pattern: "/v1/tenants/{tenant}/groups/{name}", actions: []string{"group:update"}, api: (*Server).updateGroup},
@@ -90,9 +90,21 @@ var routeTable = []route{
 
 	{method: "GET", pattern: "/v1/tenants/{tenant}/audit", actions: []string{"audit:read"}, api: (*Server).listAudit},
 
-	{method: "POST", pattern: "/v1/changes", actions: []string{"tenant:create", "tenant:update", "tenant:delete", "serviceuser:create", "serviceuser:update", "serviceuser:delete", "serviceuser:enable", "serviceuser:disable", "policy:attach", "policy:detach", "group:add", "group:remove", "owner:add", "owner:remove"}, api: (*Server).applyChanges},
+	{method: "POST", pattern: "/v1/changes", actions: changesActions, api: (*Server).applyChanges},
 	{method: "GET", pattern: "/v1/db/backup", actions: []string{"db:backup"}, api: (*Server).backupDatabase},
 	{method: "POST", pattern: "/v1/db/signing-keys/rotate", actions: []string{"signingkey:rotate"}, api: (*Server).rotateSigningKey},
+}
+
+// changesActions are the actions POST /v1/changes authorizes: those of
+// the single endpoints of every kind it applies (api_changes_<kind>.go).
+var changesActions = []string{
+	"tenant:create", "tenant:update", "tenant:delete",
+	"policy:create", "policy:update", "policy:delete", "policy:attach", "policy:detach",
+	"group:create", "group:update", "group:delete", "group:add", "group:remove",
+	"keytype:create", "keytype:update", "keytype:delete",
+	"serviceuser:create", "serviceuser:update", "serviceuser:delete", "serviceuser:enable", "serviceuser:disable",
+	"owner:add", "owner:remove",
+	"key:generate", "key:update", "key:restrict", "key:activate", "key:deactivate", "key:revoke",
 }
 
 // routes builds the request router from routeTable.

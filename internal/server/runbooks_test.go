@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/keyward/keyward/internal/authz"
@@ -64,11 +65,12 @@ func TestApplyChangesAuthorizesMemberships(t *testing.T) {
 		{Effect: "allow", Actions: []string{"serviceuser:*"}, Resources: []string{"serviceuser/*"}},
 	}}))
 	keyID, secret := f.identity(t, "default", "user-admin", "users-only")
+	f.identity(t, "default", "other")
 	tok := f.token(t, keyID, secret)
 	for name, change := range map[string]string{
 		"attach Administrator": `[{"op":"put","kind":"ServiceUser","tenant":"default","id":"user-admin","spec":{"tenant":"default","id":"user-admin","policies":["users-only","Administrator"]}}]`,
 		"new user with policy": `[{"op":"put","kind":"ServiceUser","tenant":"default","id":"sidekick","spec":{"tenant":"default","id":"sidekick","policies":["Administrator"]}}]`,
-		"add an owner":         `[{"op":"put","kind":"ServiceUser","tenant":"default","id":"sidekick","spec":{"tenant":"default","id":"sidekick","owners":["user-admin"]}}]`,
+		"add an owner":         `[{"op":"put","kind":"ServiceUser","tenant":"default","id":"sidekick","spec":{"tenant":"default","id":"sidekick","owners":["other"]}}]`,
 	} {
 		resp, body := f.call(t, nil, "POST", "/v1/changes", tok, []byte(change))
 		if code, _ := errorOf(t, body); resp.StatusCode != 403 || code != "denied" {
@@ -111,6 +113,23 @@ func TestCreateServiceUserAuthorizesPolicies(t *testing.T) {
 		t.Fatalf("a refused create made the user: %v", err)
 	}
 	if resp, out := f.call(t, nil, "POST", "/v1/tenants/default/serviceusers", tok, []byte(`{"id":"plain","noKey":true}`)); resp.StatusCode != 201 && resp.StatusCode != 200 {
+		t.Fatalf("plain create: %d %s", resp.StatusCode, out)
+	}
+}
+
+// Creating a group with policies needs policy:attach on each, not
+// group:create alone: the group's members would hold them.
+func TestCreateGroupAuthorizesPolicies(t *testing.T) {
+	f := newFixture(t)
+	tok := f.callerAllowed(t, "group-maker", []string{"group:create"})
+	resp, out := f.call(t, nil, "POST", "/v1/tenants/default/groups", tok, []byte(`{"name":"admins","policies":["Administrator"]}`))
+	if code, msg := errorOf(t, out); resp.StatusCode != 403 || code != "denied" || !strings.HasPrefix(msg, "policy:attach on kw:default:policy/Administrator is denied") {
+		t.Fatalf("create with Administrator: %d %s", resp.StatusCode, out)
+	}
+	if _, err := f.Service.GetGroup(ctx, "default", "admins"); domain.CodeOf(err) != domain.CodeNotFound {
+		t.Fatalf("a refused create made the group: %v", err)
+	}
+	if resp, out := f.call(t, nil, "POST", "/v1/tenants/default/groups", tok, []byte(`{"name":"plain"}`)); resp.StatusCode != 201 {
 		t.Fatalf("plain create: %d %s", resp.StatusCode, out)
 	}
 }

@@ -138,6 +138,11 @@ func putServiceUser(a *applyTx, spec backend.Spec, prepared any) (backend.Action
 // `serviceuser create --no-key` with its policies and groups, then gives
 // it its owners (`serviceuser owner add`). pu is the user prepared ahead,
 // or nil.
+//
+// Over the API, a user whose entry lists no owners gets the service user
+// creating it as its owner, as `serviceuser create` does (creatorOwner);
+// an entry that lists its owners gets exactly those, so that applying the
+// same file again changes nothing.
 func (a *applyTx) createServiceUser(t domain.Tenant, spec backend.Spec, pu *preparedUser) error {
 	policies, groups, owners := newUserLists(spec)
 	var u domain.ServiceUser
@@ -151,8 +156,18 @@ func (a *applyTx) createServiceUser(t domain.Tenant, spec backend.Spec, pu *prep
 		}
 	}
 	u, err := a.s.insertUser(a.ctx, a.tx, t, u, opts)
-	if err != nil || len(owners) == 0 {
+	if err != nil {
 		return err
+	}
+	if spec.(*backend.ServiceUserSpec).Owners == nil {
+		creator, err := a.s.creatorOwner(a.ctx, a.tx, t.ID, u.ID)
+		if err != nil || creator == "" {
+			return err
+		}
+		owners = []string{creator}
+	}
+	if len(owners) == 0 {
+		return nil
 	}
 	if _, err := a.s.setUserLists(a.ctx, a.tx, t, &u, nil, nil, &owners); err != nil {
 		return err

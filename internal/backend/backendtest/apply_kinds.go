@@ -2,7 +2,6 @@ package backendtest
 
 import (
 	"encoding/json"
-	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -28,34 +27,10 @@ func init() {
 				defer failOnMust(t)
 				b := h.New(t)
 				t.Cleanup(func() { b.Close() })
-				skipUnlessApplies(t, b, backend.KindPolicy, backend.KindGroup, backend.KindKeyType, backend.KindAccessKey)
 				tc.fn(t, b)
 			})
 		}
 	})
-}
-
-// skipUnlessApplies skips a test when b refuses to apply changes of one of
-// kinds at all (CodeInvalid on the field "kind", as a server that does not
-// yet authorize the kind answers), so that the suite says what is missing
-// rather than failing every case of it. Deleting an object that does not
-// exist changes nothing where the kind is applied.
-func skipUnlessApplies(t *testing.T, b backend.Backend, kinds ...string) {
-	t.Helper()
-	for _, kind := range kinds {
-		id := "probe-does-not-exist"
-		if kind == backend.KindAccessKey {
-			id = "probe/does-not-exist"
-		}
-		_, err := b.ApplyChanges(ctx, []backend.Change{del(kind, "default", id)})
-		var de *domain.Error
-		if errors.As(err, &de) && de.Code == domain.CodeInvalid && de.Fields["kind"] != "" {
-			t.Skipf("this backend does not apply %s changes: %v", kind, err)
-		}
-		if err != nil {
-			t.Fatalf("probe of %s: %v", kind, err)
-		}
-	}
 }
 
 func policySpec(tenant, name string, actions ...string) *backend.PolicySpec {
