@@ -83,8 +83,8 @@ func (s *Server) denied(tenant, user string, ip netip.Addr, action, target, reas
 	})
 }
 
-// flush writes the pending batches and removes retired signing keys whose
-// tokens have all expired.
+// flush writes the pending batches and removes retired signing keys and
+// token revocations whose tokens have all expired.
 func (s *Server) flush(ctx context.Context) error {
 	var firstErr error
 	if uses := s.keyUse.take(); len(uses) > 0 {
@@ -94,6 +94,9 @@ func (s *Server) flush(ctx context.Context) error {
 		}
 	}
 	if err := s.pruneSigningKeys(ctx, s.now()); err != nil && firstErr == nil {
+		firstErr = err
+	}
+	if err := s.pruneRevokedTokens(ctx, s.now()); err != nil && firstErr == nil {
 		firstErr = err
 	}
 	events, dropped := s.deniedEvents.take()
@@ -121,7 +124,6 @@ func (s *Server) flushLoop(interval time.Duration, stop <-chan struct{}, done ch
 		case <-t.C:
 			_ = s.flush(context.Background())
 			now := s.now()
-			s.revoked.prune(now)
 			s.ipLimits.sweep(now)
 			s.keyLimits.sweep(now)
 			s.lockouts.sweep(now)

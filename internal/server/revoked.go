@@ -7,9 +7,12 @@ import (
 )
 
 // revokedTokens holds the ids (jti) of individually revoked tokens until
-// they expire. Checking it is one atomic load while it is empty, the usual
-// case; revoking a key or disabling a user needs no entry here (the key's
-// state is checked on every request).
+// they expire: the in-memory copy of the database's revoked tokens, loaded
+// when the server starts and added to after each revocation is stored, so
+// a request checks it without reading the database. Checking it is one
+// atomic load while it is empty, the usual case; revoking a key or
+// disabling a user needs no entry here (the key's state is checked on
+// every request).
 type revokedTokens struct {
 	count atomic.Int64
 	ids   sync.Map // jti → expiry time.Time
@@ -32,11 +35,11 @@ func (rt *revokedTokens) has(jti string) bool {
 }
 
 // prune forgets tokens that have expired by now: they fail verification
-// anyway.
+// anyway. Concurrent prunes count each deletion once, so count never drops
+// to zero while an id is held.
 func (rt *revokedTokens) prune(now time.Time) {
 	rt.ids.Range(func(k, v any) bool {
-		if !now.Before(v.(time.Time)) {
-			rt.ids.Delete(k)
+		if !now.Before(v.(time.Time)) && rt.ids.CompareAndDelete(k, v) {
 			rt.count.Add(-1)
 		}
 		return true

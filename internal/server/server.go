@@ -96,7 +96,8 @@ type Server struct {
 }
 
 // New loads the signing keys (creating the first on a fresh database) and
-// returns a Server ready to serve.
+// the revoked tokens that have not expired, and returns a Server ready to
+// serve.
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Service == nil {
 		return nil, errors.New("server: no service")
@@ -152,6 +153,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		ipLimits:  newLimiterSet(cfg.RateLimitIP),
 		keyLimits: newLimiterSet(cfg.RateLimitKey),
 		stopFlush: make(chan struct{}), flushDone: make(chan struct{}),
+	}
+	if err := s.loadRevokedTokens(ctx); err != nil {
+		issuer.Close()
+		return nil, err
 	}
 	s.handler = s.withRequestLog(s.routes())
 	go s.flushLoop(cfg.FlushInterval, s.stopFlush, s.flushDone)

@@ -101,6 +101,16 @@ func holdRead() {
 	<-stop
 }
 
+// raceOptions is GORACE for the commands a script runs: the caller's
+// options, and no pause at exit. A binary built with -race sleeps a second
+// when it exits (atexit_sleep_ms, for the reports of other threads); with
+// some 900 commands run twice, that sleep was most of the time the
+// scenarios took under -race. Races are still reported when they happen,
+// and still make the command exit 66.
+func raceOptions() string {
+	return strings.TrimSpace(os.Getenv("GORACE") + " atexit_sleep_ms=0")
+}
+
 func TestScripts(t *testing.T) {
 	testscript.Run(t, scriptParams(t, "testdata/script"))
 }
@@ -133,6 +143,7 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 			} {
 				env.Setenv(k, v)
 			}
+			env.Setenv("GORACE", raceOptions())
 			// Pass through what a real keyring session needs.
 			for _, k := range []string{"DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "KEYWARD_TEST_REQUIRE_KEYRING"} {
 				if v := os.Getenv(k); v != "" {

@@ -30,6 +30,14 @@ type Options struct {
 	Logger *slog.Logger
 	// DBPath is the database file; empty means a new file in t.TempDir().
 	DBPath string
+	// Issuer is the tokens' iss; empty means the server's URL. Set it to
+	// restart a server on the same database (on another port) and keep
+	// its tokens valid.
+	Issuer string
+	// FlushInterval is how often the server writes its batches in the
+	// background (server.Config); 0 means the server's default. Tests that
+	// count database writes set it long and call Server.Flush themselves.
+	FlushInterval time.Duration
 	// TrustedProxies, RateLimitIP and RateLimitKey are passed to the server
 	// (server.Config); the zero values trust no proxy and set no limit.
 	TrustedProxies []netip.Prefix
@@ -85,8 +93,12 @@ func Run(opts Options) (*Env, error) {
 	}
 	ts := httptest.NewUnstartedServer(nil)
 	env.URL = "http://" + ts.Listener.Addr().String()
+	issuer := opts.Issuer
+	if issuer == "" {
+		issuer = env.URL
+	}
 	srv, err := server.New(context.Background(), server.Config{
-		Service: svc, Issuer: env.URL, Now: opts.Now, Logger: opts.Logger,
+		Service: svc, Issuer: issuer, Now: opts.Now, Logger: opts.Logger, FlushInterval: opts.FlushInterval,
 		TrustedProxies: opts.TrustedProxies, RateLimitIP: opts.RateLimitIP, RateLimitKey: opts.RateLimitKey,
 	})
 	if err != nil {

@@ -206,6 +206,11 @@ var migrations = []func(*Tx) error{
 		}
 		return tx.rebuildIndexes()
 	},
+	// 1→2: the revoked-token bucket.
+	1: func(tx *Tx) error {
+		_, err := tx.tx.CreateBucketIfNotExists(bucketRevokedTokens)
+		return err
+	},
 }
 
 func (tx *Tx) migrate() error {

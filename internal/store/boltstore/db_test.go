@@ -51,9 +51,10 @@ func TestOpenChecksSchema(t *testing.T) {
 		schema  string
 		wantErr string // "" = opens
 	}{
-		{"current", "1", ""},
-		{"newer than this binary", "2", "has schema version 2, newer than this keyward understands (1); upgrade keyward"},
-		{"much newer", "117", "has schema version 117, newer than this keyward understands (1)"},
+		{"current", "2", ""},
+		{"older: migrated by the next write", "1", ""},
+		{"newer than this binary", "3", "has schema version 3, newer than this keyward understands (2); upgrade keyward"},
+		{"much newer", "117", "has schema version 117, newer than this keyward understands (2)"},
 		{"not a number", "one", `database schema version "one" is not a number: the file is damaged`},
 		{"empty", "", `database schema version "" is not a number: the file is damaged`},
 	}

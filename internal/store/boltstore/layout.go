@@ -3,7 +3,7 @@
 // (internal/service) validates, enforces limits and audits, inside the
 // transactions this package hands out.
 //
-// # On-disk layout, schema v1
+// # On-disk layout, schema v2
 //
 // Every value is JSON unless noted. Keys are bytes of the strings shown.
 //
@@ -37,6 +37,12 @@
 //	  <unix seconds, 8 bytes big-endian><keyid>  empty: a rotated key revoked
 //	                         at that time (its revokeAt); due entries are
 //	                         deleted with their keys by the next write
+//	revokedtokens/
+//	  <unix seconds, 8 bytes big-endian><jti>  empty: an access token revoked
+//	                         one by one (/oauth/revoke), until its exp (the
+//	                         Unix seconds); the token itself is never stored.
+//	                         The server loads the unexpired entries when it
+//	                         starts and deletes expired ones
 //	audit/
 //	  <seq, 8 bytes big-endian> domain.AuditEvent
 //
@@ -51,16 +57,20 @@
 //     tenants/, t/<tenant>/users and keys — but no derived index: no
 //     t/<tenant>/emails, keyindex/ or secretindex/.
 //     testdata/schema0.db is such a file.
-//   - 1: the layout above. Migration 0→1 creates the missing buckets and
-//     builds every index from the records.
+//   - 1: the layout above without revokedtokens/. Migration 0→1 creates
+//     the missing buckets and builds every index from the records.
+//   - 2: the layout above. Migration 1→2 creates revokedtokens/. The
+//     change is additive, but the version is raised all the same: a
+//     keyward of schema 1 refuses the file rather than serve it without
+//     its token revocations, which would make revoked tokens valid again.
 //
 // A read-write open migrates on its first write transaction; a read-only
-// open reads an old file as it is. A newer version than SchemaVersion is
-// refused.
+// open reads an old file as it is (a missing bucket reads as empty). A
+// newer version than SchemaVersion is refused.
 package boltstore
 
 // SchemaVersion is the layout this binary reads and writes.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Top-level buckets.
 var (
@@ -71,9 +81,11 @@ var (
 	bucketKeyIndex    = []byte("keyindex")
 	bucketSecretIndex = []byte("secretindex")
 	bucketRevocations = []byte("revocations")
-	bucketAudit       = []byte("audit")
+	// bucketRevokedTokens holds individually revoked tokens (revokedtokens.go).
+	bucketRevokedTokens = []byte("revokedtokens")
+	bucketAudit         = []byte("audit")
 
-	topLevelBuckets = [][]byte{bucketMeta, bucketSigningKeys, bucketTenants, bucketTenantData, bucketKeyIndex, bucketSecretIndex, bucketRevocations, bucketAudit}
+	topLevelBuckets = [][]byte{bucketMeta, bucketSigningKeys, bucketTenants, bucketTenantData, bucketKeyIndex, bucketSecretIndex, bucketRevocations, bucketRevokedTokens, bucketAudit}
 )
 
 // Keys in the meta bucket.

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -181,5 +182,103 @@ func TestNewerSchemaRefused(t *testing.T) {
 	db.Close()
 	if _, err := Open(path, Options{}); err == nil {
 		t.Fatal("opened a database of a newer schema")
+	}
+}
+
+// schema1From turns a current database file into the schema-1 file the
+// previous keyward wrote: no revokedtokens/, meta/schema "1". It uses bbolt
+// directly, so it keeps describing the old layout.
+func schema1From(t *testing.T, path string) {
+	t.Helper()
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket([]byte("revokedtokens")); err != nil {
+			return err
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte("1"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A schema-1 file (the fixture, migrated by the previous keyward) is read as
+// it is — no revoked tokens — and its first write adds revokedtokens/.
+func TestMigrateSchema1(t *testing.T) {
+	path := copyFixture(t)
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *Tx) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	schema1From(t, path)
+
+	ro, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = ro.View(func(tx *Tx) error {
+		if tx.HasExpiredRevokedTokens(now) {
+			t.Error("expired revoked tokens in a schema-1 file")
+		}
+		return tx.ForEachRevokedToken(time.Unix(0, 0), func(r RevokedToken) error {
+			t.Errorf("revoked token %v in a schema-1 file", r)
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	problems, err := ro.Check()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Problem{
+		{"schema", "schema version 1 is older than 2; the next write migrates it"},
+		{"schema", "bucket revokedtokens is missing"},
+	}
+	if !slices.Equal(problems, want) {
+		t.Fatalf("check of the schema-1 file = %+v, want %+v", problems, want)
+	}
+	ro.Close()
+
+	db, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	revoked := RevokedToken{ID: "jti-1", ExpiresAt: now.Add(time.Hour)}
+	if err := db.Update(func(tx *Tx) error {
+		_, err := tx.PutRevokedToken(revoked)
+		return err
+	}); err != nil {
+		t.Fatalf("first write: %v", err)
+	}
+	if problems, err := db.Check(); err != nil || len(problems) != 0 {
+		t.Fatalf("after migration: %+v, %v", problems, err)
+	}
+	err = db.View(func(tx *Tx) error {
+		if v, _ := tx.schemaVersion(); v != 2 {
+			t.Errorf("schema = %d", v)
+		}
+		var got []RevokedToken
+		tx.ForEachRevokedToken(now, func(r RevokedToken) error { got = append(got, r); return nil })
+		if len(got) != 1 || got[0] != revoked {
+			t.Errorf("revoked tokens = %v", got)
+		}
+		if k, ok, err := tx.Key("kwk_aaaaaaaaaaaaaaaaaaaa"); err != nil || !ok || k.ServiceUser != "ci-bot" {
+			t.Errorf("key after migration: %+v, %v, %v", k, ok, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
