@@ -195,7 +195,7 @@ func unreachable(server string, err error) error {
 	var unknownCA x509.UnknownAuthorityError
 	if errors.As(err, &unknownCA) {
 		return (&domain.Error{Code: domain.CodeInternal, Message: fmt.Sprintf("cannot reach keyward server %s: %v", server, err)}).
-			WithHint("trust the server's CA with --ca-file FILE, KEYWARD_CA_FILE or a profile's ca-file")
+			WithHint("trust the server's CA with --ca-file FILE or a profile's ca-file")
 	}
 	return fmt.Errorf("cannot reach keyward server %s: %w", server, err)
 }

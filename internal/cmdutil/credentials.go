@@ -48,8 +48,7 @@ func (f *Factory) InsecureFile() (*credstore.File, error) {
 // RemoteTarget returns the server and identity of the resolved settings:
 // the current remote profile, or --server (KEYWARD_SERVER) alone, whose
 // credentials then come from the environment only. The CA file trusted for
-// the server is --ca-file, KEYWARD_CA_FILE or the profile's ca-file, in
-// that order. Without a server it is an invalid-input error.
+// the server is --ca-file or else the profile's ca-file. Without a server it is an invalid-input error.
 func (f *Factory) RemoteTarget() (credentials.Target, error) {
 	s, err := f.Settings()
 	if err != nil {

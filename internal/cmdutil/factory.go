@@ -97,8 +97,9 @@ func New(io *iostreams.IOStreams) *Factory {
 	return &Factory{IOStreams: io, Now: time.Now, NewRemote: RemoteBackend}
 }
 
-// BindFlags connects the global flags; only the keys above are bound to
-// KEYWARD_* environment variables.
+// BindFlags connects the global flags. Only db, tenant, profile, server,
+// output, config and no-color are bound to KEYWARD_* environment variables
+// (SPEC: CLI conventions); ca-file is a flag or a profile setting only.
 func (f *Factory) BindFlags(flags *pflag.FlagSet) {
 	f.flags = flags
 	f.viper = viper.New()
@@ -106,7 +107,9 @@ func (f *Factory) BindFlags(flags *pflag.FlagSet) {
 		if fl := flags.Lookup(key); fl != nil {
 			_ = f.viper.BindPFlag(key, fl)
 		}
-		_ = f.viper.BindEnv(key, "KEYWARD_"+strings.ToUpper(strings.ReplaceAll(key, "-", "_")))
+		if key != KeyCAFile {
+			_ = f.viper.BindEnv(key, "KEYWARD_"+strings.ToUpper(strings.ReplaceAll(key, "-", "_")))
+		}
 	}
 }
 

@@ -13,8 +13,8 @@ import (
 // server the settings name (a remote profile, or --server / KEYWARD_SERVER),
 // authenticated by f.TokenSource — KEYWARD_TOKEN, KEYWARD_ACCESS_KEY_ID and
 // KEYWARD_SECRET, or the profile's secret in the keyring with its cached
-// token — and trusting the CA file of the settings (--ca-file,
-// KEYWARD_CA_FILE or the profile's ca-file) when there is one.
+// token — and trusting the CA file of the settings (--ca-file or
+// the profile's ca-file) when there is one.
 func RemoteBackend(ctx context.Context, f *Factory, s *Settings) (backend.Backend, error) {
 	target, err := f.RemoteTarget()
 	if err != nil {

@@ -105,7 +105,7 @@ func transportError(t Target, err error) error {
 	case errors.As(err, &unknownCA), errors.As(err, &verify):
 		return (&domain.Error{Code: domain.CodeInternal,
 			Message: fmt.Sprintf("cannot verify the TLS certificate of %s: %v", t.Server, cause)}).
-			WithHint("trust the server's CA with --ca-file FILE, KEYWARD_CA_FILE or a profile's ca-file")
+			WithHint("trust the server's CA with --ca-file FILE or a profile's ca-file")
 	case errors.As(err, &hostname):
 		return &domain.Error{Code: domain.CodeInternal,
 			Message: fmt.Sprintf("the TLS certificate of %s does not match its host name: %v", t.Server, cause)}

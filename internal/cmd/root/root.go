@@ -66,7 +66,7 @@ or, with a remote profile, against a keyward server.`,
 	pf.BoolP("yes", "y", false, "confirm destructive actions without asking (required when not on a terminal)")
 	pf.String(cmdutil.KeyDB, config.DBPathDoc, "database file (env KEYWARD_DB)")
 	pf.String(cmdutil.KeyServer, "", "keyward server URL; uses the remote API instead of a local database (env KEYWARD_SERVER)")
-	pf.String(cmdutil.KeyCAFile, "", "PEM file of the CA certificates to trust for the server, instead of the system's (env KEYWARD_CA_FILE; default: the profile's ca-file)")
+	pf.String(cmdutil.KeyCAFile, "", "PEM file of the CA certificates to trust for the server, instead of the system's (default: the profile's ca-file)")
 	pf.String(cmdutil.KeyConfig, config.ConfigPathDoc, "config file (env KEYWARD_CONFIG)")
 	f.BindFlags(pf)
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
