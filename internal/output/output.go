@@ -19,7 +19,6 @@ import (
 	"github.com/keyward/keyward/internal/domain"
 	"github.com/keyward/keyward/internal/iostreams"
 	"github.com/muesli/termenv"
-	"go.yaml.in/yaml/v3"
 )
 
 // Format is the value of --output.
@@ -181,62 +180,6 @@ func MarshalJSON(data any) ([]byte, error) {
 	enc.SetIndent("", "  ")
 	err := enc.Encode(data)
 	return buf.Bytes(), err
-}
-
-// JSONToYAML re-encodes a JSON document as block-style YAML with the same
-// field names and order.
-func JSONToYAML(raw []byte) ([]byte, error) {
-	var node yaml.Node
-	if err := yaml.Unmarshal(raw, &node); err != nil {
-		return nil, err
-	}
-	blockStyle(&node)
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(&node); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), enc.Close()
-}
-
-func blockStyle(n *yaml.Node) {
-	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
-		if len(n.Content) > 0 {
-			n.Style = 0
-		}
-	}
-	if n.Kind == yaml.ScalarNode && n.Style == yaml.DoubleQuotedStyle {
-		n.Style = 0
-		if n.Tag == "!!str" && needsQuotes(n.Value) {
-			n.Style = yaml.DoubleQuotedStyle
-		}
-	}
-	for _, c := range n.Content {
-		blockStyle(c)
-	}
-}
-
-// needsQuotes reports whether a string would read back as another type, in
-// YAML 1.2 or (like yaml.v3 quotes Go strings) as a YAML 1.1 boolean.
-func needsQuotes(s string) bool {
-	var v any
-	if err := yaml.Unmarshal([]byte(s), &v); err != nil {
-		return true
-	}
-	_, isString := v.(string)
-	return !isString || s == "" || isYAML11Bool(s) || strings.ContainsAny(s, ":#\n") || strings.TrimSpace(s) != s
-}
-
-// isYAML11Bool reports whether YAML 1.1 readers (PyYAML, older tools) take
-// s for a boolean.
-func isYAML11Bool(s string) bool {
-	switch s {
-	case "y", "Y", "yes", "Yes", "YES", "on", "On", "ON",
-		"n", "N", "no", "No", "NO", "off", "Off", "OFF":
-		return true
-	}
-	return false
 }
 
 // tsvCellCleaner keeps a cell on its line and in its column.
