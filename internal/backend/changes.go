@@ -3,6 +3,7 @@ package backend
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
@@ -225,9 +226,12 @@ func declaredListsNonNil(s Spec) Spec {
 }
 
 // UnmarshalJSON decodes a change, its spec by the registered kind.
+// Decoding is strict: a member the change or its kind's spec has no field
+// for (a typo such as "cidrAlowList") is refused as invalid input naming
+// it, as a file's unknown field is — never silently ignored.
 func (c *Change) UnmarshalJSON(raw []byte) error {
 	var in changeJSON
-	if err := json.Unmarshal(raw, &in); err != nil {
+	if err := decodeStrictJSON(raw, &in, "change"); err != nil {
 		return err
 	}
 	*c = Change{Op: in.Op, Ref: Ref{Kind: in.Kind, Tenant: in.Tenant, ID: in.ID}}
@@ -239,7 +243,11 @@ func (c *Change) UnmarshalJSON(raw []byte) error {
 		return fmt.Errorf("unknown kind %q", in.Kind)
 	}
 	spec := k.New()
-	if err := json.Unmarshal(in.Spec, spec); err != nil {
+	if err := decodeStrictJSON(in.Spec, spec, c.Ref.String()); err != nil {
+		var de *domain.Error
+		if errors.As(err, &de) {
+			return err
+		}
 		return fmt.Errorf("%s spec: %w", in.Kind, err)
 	}
 	c.Spec = spec

@@ -112,7 +112,7 @@ func (d *objectDecoder) decodeStruct(n *yaml.Node, dst reflect.Value, prefix str
 		}
 		fi, ok := lookupField(fields, name)
 		if !ok {
-			d.problemAt(k.Line, prefix+name, "%s", unknownField(name, fields, prefix, d.object))
+			d.problemAt(k.Line, prefix+name, "%s", backend.UnknownFieldMessage(name, fields, prefix, d.object, "kind", "apiVersion"))
 			continue
 		}
 		d.decodeValue(v, dst.Field(fi.Index), prefix+name, fi.Nullable)
@@ -316,51 +316,6 @@ func lookupField(fields []backend.FieldInfo, name string) (backend.FieldInfo, bo
 	return backend.FieldInfo{}, false
 }
 
-// unknownField explains an unknown field of the object (prefix "") or of
-// one nested in it ("statements[0]."), suggesting the one meant.
-func unknownField(name string, fields []backend.FieldInfo, prefix string, object string) string {
-	names := make([]string, 0, len(fields)+2)
-	if prefix == "" {
-		names = append(names, "kind", "apiVersion")
-	}
-	best, bestDist := "", 3
-	for _, f := range fields {
-		names = append(names, f.Name)
-		if dist := editDistance(strings.ToLower(name), strings.ToLower(f.Name)); dist < bestDist {
-			best, bestDist = f.Name, dist
-		}
-	}
-	if best != "" {
-		return fmt.Sprintf("unknown field; did you mean %q?", best)
-	}
-	if prefix != "" {
-		return fmt.Sprintf("unknown field; the fields of %s are %s", strings.TrimSuffix(prefix, "."), strings.Join(names, ", "))
-	}
-	kind, _, _ := strings.Cut(object, " ")
-	return fmt.Sprintf("unknown field; %s fields are %s", kind, strings.Join(names, ", "))
-}
-
-// editDistance is the Levenshtein distance of a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
-}
-
 func describe(v *yaml.Node) string {
 	switch v.Kind {
 	case yaml.MappingNode:
@@ -379,10 +334,8 @@ func describe(v *yaml.Node) string {
 // suggestKind is " did you mean "X"?" for a kind name spelt nearly right
 // ("serviceuser", "AccesKey"), else "".
 func suggestKind(name string) string {
-	for _, k := range kindNames() {
-		if editDistance(strings.ToLower(name), strings.ToLower(k)) <= 2 {
-			return fmt.Sprintf(" did you mean %q?", k)
-		}
+	if k, ok := backend.ClosestName(name, kindNames()); ok {
+		return fmt.Sprintf(" did you mean %q?", k)
 	}
 	return ""
 }
