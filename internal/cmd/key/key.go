@@ -3,10 +3,8 @@
 package key
 
 import (
-	"context"
 	"fmt"
 
-	"github.com/keyward/keyward/internal/backend"
 	"github.com/keyward/keyward/internal/cmdutil"
 	"github.com/keyward/keyward/internal/domain"
 	"github.com/keyward/keyward/internal/output"
@@ -126,14 +124,4 @@ func printNewKey(f *cmdutil.Factory, ns *cmdutil.NewSecret, k domain.NewAccessKe
 	}
 	ns.Warn(f)
 	return nil
-}
-
-// backendFor returns the tenant commands act in and the backend.
-func backendFor(ctx context.Context, f *cmdutil.Factory, mode cmdutil.Mode) (string, backend.Backend, error) {
-	tenant, err := f.Tenant()
-	if err != nil {
-		return "", nil, err
-	}
-	b, err := f.Backend(ctx, mode)
-	return tenant, b, err
 }

@@ -41,7 +41,7 @@ rotated key shows when its grace period ends.`,
 }
 
 func listRun(ctx context.Context, f *cmdutil.Factory, filter backend.ListKeysFilter) error {
-	tenant, b, err := backendFor(ctx, f, cmdutil.ReadOnly)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadOnly)
 	if err != nil {
 		return err
 	}

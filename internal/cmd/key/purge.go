@@ -56,7 +56,7 @@ func purgeRun(ctx context.Context, opts *PurgeOptions) error {
 	if opts.Input.DryRun {
 		mode = cmdutil.ReadOnly
 	}
-	tenant, b, err := backendFor(ctx, f, mode)
+	tenant, b, err := f.TenantBackend(ctx, mode)
 	if err != nil {
 		return err
 	}

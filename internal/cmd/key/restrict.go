@@ -69,7 +69,7 @@ effective list is the intersection of its own and its service user's.`,
 
 func restrictRun(ctx context.Context, opts *RestrictOptions) error {
 	f := opts.Factory
-	tenant, b, err := backendFor(ctx, f, cmdutil.ReadWrite)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadWrite)
 	if err != nil {
 		return err
 	}

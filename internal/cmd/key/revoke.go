@@ -53,7 +53,7 @@ for confirmation on a terminal; elsewhere pass --yes.`,
 
 func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	f := opts.Factory
-	tenant, b, err := backendFor(ctx, f, cmdutil.ReadWrite)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadWrite)
 	if err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 		return err
 	}
 	defer opts.NewSecret.Abort()
-	tenant, b, err := backendFor(ctx, f, cmdutil.ReadWrite)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadWrite)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ func newCmdShow(f *cmdutil.Factory, runF func(context.Context, *cmdutil.Factory,
 }
 
 func showRun(ctx context.Context, f *cmdutil.Factory, ref string) error {
-	tenant, b, err := backendFor(ctx, f, cmdutil.ReadOnly)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadOnly)
 	if err != nil {
 		return err
 	}

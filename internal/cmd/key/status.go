@@ -31,7 +31,7 @@ func newCmdSetStatus(f *cmdutil.Factory, status domain.KeyStatus, runF func(cont
 }
 
 func setStatusRun(ctx context.Context, f *cmdutil.Factory, ref string, status domain.KeyStatus) error {
-	tenant, b, err := backendFor(ctx, f, cmdutil.ReadWrite)
+	tenant, b, err := f.TenantBackend(ctx, cmdutil.ReadWrite)
 	if err != nil {
 		return err
 	}

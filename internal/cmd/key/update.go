@@ -55,7 +55,7 @@ expired key a new expiry makes it active again, which needs a free slot.`,
 }
 
 func updateRun(ctx context.Context, opts *UpdateOptions) error {
-	tenant, b, err := backendFor(ctx, opts.Factory, cmdutil.ReadWrite)
+	tenant, b, err := opts.Factory.TenantBackend(ctx, cmdutil.ReadWrite)
 	if err != nil {
 		return err
 	}
