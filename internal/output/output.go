@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -258,4 +259,12 @@ func Join(l []string) string {
 		return "-"
 	}
 	return strings.Join(l, ",")
+}
+
+// Count formats n of a regular noun for messages: "1 access key", "3 access keys".
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/keyward/keyward/internal/cmdutil"
+	"github.com/keyward/keyward/internal/output"
 	"github.com/spf13/cobra"
 )
 
@@ -37,7 +38,7 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, name string) error {
 	if err != nil {
 		return err
 	}
-	if err := cmdutil.Confirm(f, fmt.Sprintf("delete group %q with %s", name, plural(len(g.Members), "member"))); err != nil {
+	if err := cmdutil.Confirm(f, fmt.Sprintf("delete group %q with %s", name, output.Count(len(g.Members), "member"))); err != nil {
 		return err
 	}
 	if err := b.DeleteGroup(ctx, tenant, name); err != nil {
@@ -47,11 +48,4 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, name string) error {
 		fmt.Fprintf(f.IOStreams.ErrOut, "Deleted group %s.\n", name)
 	}
 	return nil
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/keyward/keyward/internal/backend"
 	"github.com/keyward/keyward/internal/cmdutil"
+	"github.com/keyward/keyward/internal/output"
 	"github.com/spf13/cobra"
 )
 
@@ -84,7 +85,7 @@ func purgeRun(ctx context.Context, opts *PurgeOptions) error {
 			fmt.Fprintf(f.IOStreams.ErrOut, "  %s  %s/%s  %s\n", k.ID, k.ServiceUser, k.Name, k.Status)
 		}
 	}
-	if err := cmdutil.Confirm(f, fmt.Sprintf("purge %s of tenant %q", plural(len(keys), "access key"), tenant)); err != nil {
+	if err := cmdutil.Confirm(f, fmt.Sprintf("purge %s of tenant %q", output.Count(len(keys), "access key"), tenant)); err != nil {
 		return err
 	}
 	in := opts.Input
@@ -96,7 +97,7 @@ func purgeRun(ctx context.Context, opts *PurgeOptions) error {
 		return err
 	}
 	if f.IOStreams.IsStdoutTTY() {
-		fmt.Fprintf(f.IOStreams.ErrOut, "Purged %s.\n", plural(len(purged), "access key"))
+		fmt.Fprintf(f.IOStreams.ErrOut, "Purged %s.\n", output.Count(len(purged), "access key"))
 	}
 	return p.List(purged, table(purged))
 }

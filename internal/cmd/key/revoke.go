@@ -6,6 +6,7 @@ import (
 
 	"github.com/keyward/keyward/internal/cmdutil"
 	"github.com/keyward/keyward/internal/domain"
+	"github.com/keyward/keyward/internal/output"
 	"github.com/spf13/cobra"
 )
 
@@ -63,7 +64,7 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 		if err != nil {
 			return err
 		}
-		if err := cmdutil.Confirm(f, fmt.Sprintf("revoke all %s of service user %q", plural(len(u.AccessKeys), "access key"), u.ID)); err != nil {
+		if err := cmdutil.Confirm(f, fmt.Sprintf("revoke all %s of service user %q", output.Count(len(u.AccessKeys), "access key"), u.ID)); err != nil {
 			return err
 		}
 		keys, err := b.RevokeUserKeys(ctx, tenant, u.ID)
@@ -94,14 +95,7 @@ func reportRevoked(f *cmdutil.Factory, keys []domain.AccessKey) error {
 		return err
 	}
 	if f.IOStreams.IsStdoutTTY() {
-		fmt.Fprintf(f.IOStreams.ErrOut, "Revoked %s.\n", plural(len(keys), "access key"))
+		fmt.Fprintf(f.IOStreams.ErrOut, "Revoked %s.\n", output.Count(len(keys), "access key"))
 	}
 	return p.List(keys, table(keys))
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

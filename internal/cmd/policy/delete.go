@@ -7,6 +7,7 @@ import (
 
 	"github.com/keyward/keyward/internal/backend"
 	"github.com/keyward/keyward/internal/cmdutil"
+	"github.com/keyward/keyward/internal/output"
 	"github.com/spf13/cobra"
 )
 
@@ -51,10 +52,10 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, name string, opts backen
 	what := fmt.Sprintf("delete policy %q", name)
 	var from []string
 	if n := len(p.AttachedUsers); n > 0 {
-		from = append(from, plural(n, "service user"))
+		from = append(from, output.Count(n, "service user"))
 	}
 	if n := len(p.AttachedGroups); n > 0 {
-		from = append(from, plural(n, "group"))
+		from = append(from, output.Count(n, "group"))
 	}
 	if len(from) > 0 {
 		what += " and detach it from " + strings.Join(from, " and ")
@@ -69,11 +70,4 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, name string, opts backen
 		fmt.Fprintf(f.IOStreams.ErrOut, "Deleted policy %s.\n", name)
 	}
 	return nil
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

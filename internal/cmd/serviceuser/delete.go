@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/keyward/keyward/internal/cmdutil"
+	"github.com/keyward/keyward/internal/output"
 	"github.com/spf13/cobra"
 )
 
@@ -35,7 +36,7 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, id string) error {
 	if err != nil {
 		return err
 	}
-	if err := cmdutil.Confirm(f, fmt.Sprintf("delete service user %q and its %s", id, plural(len(u.AccessKeys), "access key"))); err != nil {
+	if err := cmdutil.Confirm(f, fmt.Sprintf("delete service user %q and its %s", id, output.Count(len(u.AccessKeys), "access key"))); err != nil {
 		return err
 	}
 	if err := b.DeleteServiceUser(ctx, tenant, id); err != nil {
@@ -45,11 +46,4 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, id string) error {
 		fmt.Fprintf(f.IOStreams.ErrOut, "Deleted service user %s.\n", id)
 	}
 	return nil
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
