@@ -164,6 +164,20 @@ func (r *Resolver) Delete(account string) error {
 	return nil
 }
 
+// Forget deletes account like Delete, but nothing stored is no error: an
+// account no store holds, or no OS keyring (and no insecure file) to hold
+// one. It reports whether a value was deleted.
+func (r *Resolver) Forget(account string) (bool, error) {
+	err := r.Delete(account)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, ErrNotFound), errors.Is(err, ErrUnavailable):
+		return false, nil
+	}
+	return false, err
+}
+
 func (r *Resolver) stores() []Store {
 	var stores []Store
 	if r.Keyring != nil {

@@ -194,6 +194,21 @@ func TestResolverDelete(t *testing.T) {
 	})
 }
 
+func TestResolverForget(t *testing.T) {
+	both := map[string]string{"prod": "kws_secret"}
+	r := newTestResolver(t, nil, both, both, nil, false)
+	if deleted, err := r.Forget("prod"); !deleted || err != nil {
+		t.Fatalf("Forget = %v, %v; want true, nil", deleted, err)
+	}
+	if deleted, err := r.Forget("prod"); deleted || err != nil {
+		t.Fatalf("Forget of nothing stored = %v, %v; want false, nil", deleted, err)
+	}
+	r = newTestResolver(t, nil, nil, nil, deadKeyring, true)
+	if deleted, err := r.Forget("prod"); deleted || err != nil {
+		t.Fatalf("Forget without a keyring = %v, %v; want false, nil", deleted, err)
+	}
+}
+
 func TestSourceString(t *testing.T) {
 	tests := map[Source]string{
 		{Kind: SourceEnv}:     "env",

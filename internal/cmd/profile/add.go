@@ -1,7 +1,6 @@
 package profile
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -163,15 +162,12 @@ func dropStaleCredentials(f *cmdutil.Factory, name string, old, p *config.Profil
 		accounts = append(accounts, credstore.SecretAccount(name))
 	}
 	for _, account := range accounts {
-		err := store.Delete(account)
+		deleted, err := store.Forget(account)
 		switch {
-		case err == nil:
-			if account == credstore.SecretAccount(name) {
-				fmt.Fprintf(f.IOStreams.ErrOut, "Deleted the stored secret of access key %s; log in again with the new key.\n", old.AccessKeyID)
-			}
-		case errors.Is(err, credstore.ErrNotFound), errors.Is(err, credstore.ErrUnavailable):
-		default:
+		case err != nil:
 			fmt.Fprintf(f.IOStreams.ErrOut, "warning: could not delete the old credential %q: %v\n", account, err)
+		case deleted && account == credstore.SecretAccount(name):
+			fmt.Fprintf(f.IOStreams.ErrOut, "Deleted the stored secret of access key %s; log in again with the new key.\n", old.AccessKeyID)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package profile
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/keyward/keyward/internal/cmdutil"
@@ -67,14 +66,12 @@ func deleteCredentials(f *cmdutil.Factory, name string) (int, error) {
 	}
 	deleted := 0
 	for _, account := range []string{credstore.SecretAccount(name), credstore.TokenAccount(name)} {
-		err := store.Delete(account)
-		switch {
-		case err == nil:
-			deleted++
-		case errors.Is(err, credstore.ErrNotFound), errors.Is(err, credstore.ErrUnavailable):
-			// No OS keyring here (and no insecure file): nothing is stored.
-		default:
+		ok, err := store.Forget(account)
+		if err != nil {
 			return deleted, err
+		}
+		if ok {
+			deleted++
 		}
 	}
 	return deleted, nil
