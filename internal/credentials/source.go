@@ -188,8 +188,9 @@ func (s *Source) Invalidate() {
 }
 
 // Clear deletes the profile's cached token from the keyring and the
-// insecure file. It reports whether there was one; no profile, or no token,
-// is not an error.
+// insecure file. It reports whether there was one; no profile, no token, or
+// no OS keyring to hold one (a headless run on environment credentials) is
+// not an error.
 func (s *Source) Clear() (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -199,11 +200,7 @@ func (s *Source) Clear() (bool, error) {
 	if s.target.Profile == "" {
 		return false, nil
 	}
-	err := s.store.Delete(credstore.TokenAccount(s.target.Profile))
-	if errors.Is(err, credstore.ErrNotFound) {
-		return false, nil
-	}
-	return err == nil, err
+	return s.store.Forget(credstore.TokenAccount(s.target.Profile))
 }
 
 // resolve reads the credentials once. Without a profile only the

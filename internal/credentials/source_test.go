@@ -383,3 +383,14 @@ func TestIsPlainHTTP(t *testing.T) {
 		}
 	}
 }
+
+func TestClearWithoutAKeyringIsNothingCached(t *testing.T) {
+	f := newFixture(t, credentialstest.Options{})
+	keyring.MockInitWithError(errors.New("dbus: connection refused"))
+	f.store.File = nil // a headless machine: credentials come from the environment only
+	f.env[credstore.EnvAccessKeyID] = f.server.KeyID
+	f.env[credstore.EnvSecret] = f.server.Secret
+	if cleared, err := f.source().Clear(); err != nil || cleared {
+		t.Fatalf("Clear = %v, %v; want false, nil (nothing can be cached)", cleared, err)
+	}
+}
