@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 
+	"github.com/keyward/keyward/internal/backend"
 	"github.com/keyward/keyward/internal/domain"
 	"github.com/keyward/keyward/internal/output"
 	"github.com/keyward/keyward/internal/secretfile"
@@ -85,25 +86,23 @@ func (n *NewSecret) Abort() {
 	n.file = nil
 }
 
-// Deliver writes secret to the file when one was prepared (synced, then
-// closed); on failure it removes the file and calls undo (revoke the new
-// key, whose secret would otherwise be lost) and reports both.
-func (n *NewSecret) Deliver(ctx context.Context, secret string, undo func(context.Context) error) error {
+// Deliver writes the new key's secret to the file when one was prepared
+// (synced, then closed); on failure it removes the file and revokes the key
+// in tenant through b (nobody could ever use its secret) and reports both.
+func (n *NewSecret) Deliver(ctx context.Context, b backend.Backend, tenant string, k domain.NewAccessKey) error {
 	if n.file == nil {
 		return nil
 	}
-	err := n.file.Write(secret)
+	err := n.file.Write(k.Secret)
 	n.file = nil
 	if err == nil {
 		return nil
 	}
 	msg := fmt.Sprintf("could not write the secret to %s: %v", n.Path, err)
-	if undo != nil {
-		if uerr := undo(ctx); uerr != nil {
-			msg += fmt.Sprintf("; revoking the new key failed too (%v): revoke it yourself", uerr)
-		} else {
-			msg += "; the new key was revoked"
-		}
+	if _, rerr := b.RevokeKey(ctx, tenant, k.ID); rerr != nil {
+		msg += fmt.Sprintf("; revoking the new key failed too (%v): revoke it yourself", rerr)
+	} else {
+		msg += "; the new key was revoked"
 	}
 	return errors.New(msg)
 }

@@ -67,10 +67,7 @@ func generateRun(ctx context.Context, opts *GenerateOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := opts.NewSecret.Deliver(ctx, k.Secret, func(ctx context.Context) error {
-		_, err := b.RevokeKey(ctx, tenant, k.ID)
-		return err
-	}); err != nil {
+	if err := opts.NewSecret.Deliver(ctx, b, tenant, k); err != nil {
 		return err
 	}
 	return printNewKey(f, &opts.NewSecret, k)

@@ -62,10 +62,7 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 	}
 	// Without the secret the successor is useless and the old key may be gone:
 	// revoke the successor so no key exists whose secret nobody has.
-	if err := opts.NewSecret.Deliver(ctx, k.Secret, func(ctx context.Context) error {
-		_, err := b.RevokeKey(ctx, tenant, k.ID)
-		return err
-	}); err != nil {
+	if err := opts.NewSecret.Deliver(ctx, b, tenant, k); err != nil {
 		return err
 	}
 	if err := printNewKey(f, &opts.NewSecret, k); err != nil {

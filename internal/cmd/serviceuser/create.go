@@ -93,11 +93,7 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 		return err
 	}
 	if res.AccessKey != nil {
-		keyID := res.AccessKey.ID
-		if err := opts.NewSecret.Deliver(ctx, res.AccessKey.Secret, func(ctx context.Context) error {
-			_, err := b.RevokeKey(ctx, tenant, keyID)
-			return err
-		}); err != nil {
+		if err := opts.NewSecret.Deliver(ctx, b, tenant, *res.AccessKey); err != nil {
 			return err
 		}
 	}
