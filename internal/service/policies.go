@@ -431,7 +431,20 @@ func checkTarget(t backend.PolicyTarget) error {
 
 // AttachPolicy implements backend.Policies.
 func (s *Service) AttachPolicy(ctx context.Context, tenant, name string, to backend.PolicyTarget) (domain.Policy, bool, error) {
-	if err := checkTarget(to); err != nil {
+	return s.changeHolder(ctx, tenant, name, to, s.attachTo)
+}
+
+// DetachPolicy implements backend.Policies.
+func (s *Service) DetachPolicy(ctx context.Context, tenant, name string, from backend.PolicyTarget) (domain.Policy, bool, error) {
+	return s.changeHolder(ctx, tenant, name, from, s.detachFrom)
+}
+
+// changeHolder attaches or detaches (change: attachTo or detachFrom)
+// policy name of tenant to or from target in one transaction, and bumps the
+// authorization generation when that changed anything.
+func (s *Service) changeHolder(ctx context.Context, tenant, name string, target backend.PolicyTarget,
+	change func(context.Context, *boltstore.Tx, string, string, backend.PolicyTarget) (bool, error)) (domain.Policy, bool, error) {
+	if err := checkTarget(target); err != nil {
 		return domain.Policy{}, false, err
 	}
 	var (
@@ -443,7 +456,7 @@ func (s *Service) AttachPolicy(ctx context.Context, tenant, name string, to back
 		if err != nil {
 			return err
 		}
-		if changed, err = s.attachTo(ctx, tx, tenant, name, to); err != nil {
+		if changed, err = change(ctx, tx, tenant, name, target); err != nil {
 			return err
 		}
 		if changed {
@@ -468,34 +481,6 @@ func (s *Service) attachTo(ctx context.Context, tx *boltstore.Tx, tenant, policy
 		return false, err
 	}
 	return true, s.auditDetail(ctx, tx, tenant, "policy:attach", authz.PolicyResource(tenant, policy), holderResource(tenant, target))
-}
-
-// DetachPolicy implements backend.Policies.
-func (s *Service) DetachPolicy(ctx context.Context, tenant, name string, from backend.PolicyTarget) (domain.Policy, bool, error) {
-	if err := checkTarget(from); err != nil {
-		return domain.Policy{}, false, err
-	}
-	var (
-		out     domain.Policy
-		changed bool
-	)
-	err := s.update(func(tx *boltstore.Tx) error {
-		p, err := requirePolicy(tx, tenant, name)
-		if err != nil {
-			return err
-		}
-		if changed, err = s.detachFrom(ctx, tx, tenant, name, from); err != nil {
-			return err
-		}
-		if changed {
-			if _, err := authzChanged(tx); err != nil {
-				return err
-			}
-		}
-		out, err = policyWithUsage(tx, p)
-		return err
-	})
-	return out, changed, err
 }
 
 // detachFrom removes policy from the policies of target (which must
