@@ -145,6 +145,25 @@ type Kind struct {
 	Load func(ctx context.Context, b Backend, tenant string) ([]Spec, error)
 }
 
+// loadSpecs is a Kind's Load over the objects a tenant's list returned
+// (objs, err): the specs (of) of those keep accepts (nil: all). A missing
+// tenant or database gives none.
+func loadSpecs[T any, S Spec](objs []T, err error, of func(T) S, keep func(T) bool) ([]Spec, error) {
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Spec, 0, len(objs))
+	for _, o := range objs {
+		if keep == nil || keep(o) {
+			out = append(out, of(o))
+		}
+	}
+	return out, nil
+}
+
 var kinds = map[string]Kind{}
 
 // RegisterKind adds a kind; each kind's file calls it from init.
