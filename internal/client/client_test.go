@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -79,6 +80,18 @@ func TestTokenSourceInvalidatedOnRefusal(t *testing.T) {
 	}
 	if src.invalidated != 1 {
 		t.Fatalf("invalidated %d times", src.invalidated)
+	}
+	// A download (the backup stream) retries the same way.
+	src = &fakeTokens{tokens: []string{old, fresh}}
+	if c, err = client.New(client.Options{Server: env.URL, Tokens: src}); err != nil {
+		t.Fatal(err)
+	}
+	var db bytes.Buffer
+	if n, err := c.Backup(ctx, &db); err != nil || n == 0 || int64(db.Len()) != n {
+		t.Fatalf("backup: %d bytes, %v", n, err)
+	}
+	if src.invalidated != 1 {
+		t.Fatalf("backup: invalidated %d times", src.invalidated)
 	}
 }
 
