@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -143,3 +145,28 @@ func TestClientRefreshesExpiredToken(t *testing.T) {
 }
 
 func jsonDecode(resp *http.Response, v any) error { return json.NewDecoder(resp.Body).Decode(v) }
+
+// A secret given where a key reference belongs is refused before any
+// request: it never goes into a URL, where proxies and access logs keep it.
+func TestSecretAsKeyReferenceNeverSent(t *testing.T) {
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		http.Error(w, "unexpected request", http.StatusTeapot)
+	}))
+	defer srv.Close()
+	c, err := client.New(client.Options{Server: srv.URL, Token: "a-token"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const sec = "kws_0000000000000000000000000000000000000000000000000"
+	if _, err := c.GetKey(context.Background(), "default", sec); domain.CodeOf(err) != domain.CodeInvalid {
+		t.Fatalf("GetKey(secret) = %v; want invalid input", err)
+	}
+	if _, err := c.RevokeKey(context.Background(), "default", sec); domain.CodeOf(err) != domain.CodeInvalid {
+		t.Fatalf("RevokeKey(secret) = %v; want invalid input", err)
+	}
+	if n := requests.Load(); n != 0 {
+		t.Fatalf("%d requests reached the server; want none", n)
+	}
+}
