@@ -80,7 +80,9 @@ KEYWARD_SERVER=$base KEYWARD_ACCESS_KEY_ID=$admin_id KEYWARD_SECRET=$admin_secre
 	"$work/keyward" tenant update default --token-reuse=false -q >/dev/null
 load "POST /oauth/token (tokenReuse off)" "$base/oauth/token" "$work/token.lua"
 
-token=$(curl -fs -u "$bench_id:$bench_secret" -d grant_type=client_credentials "$base/oauth/token" |
+# The credentials go to curl on stdin (-K -), never in its argv.
+token=$(printf 'user = "%s:%s"\n' "$bench_id" "$bench_secret" |
+	curl -fs -K - -d grant_type=client_credentials "$base/oauth/token" |
 	sed -E 's/.*"access_token":"([^"]+)".*/\1/')
 cat "$work/report.lua" >"$work/read.lua"
 cat >>"$work/read.lua" <<LUA

@@ -21,7 +21,7 @@ func contains(outer, inner string) bool {
 	return g.match(inner)
 }
 
-// overlaps reports whether L(a) ∩ L(b) ≠ ∅: some string matches both.
+// globsOverlap reports whether L(a) ∩ L(b) ≠ ∅: some string matches both.
 //
 // When both patterns have a star, a common string exists exactly when their
 // literal prefixes agree (one is a prefix of the other) and their literal
@@ -29,12 +29,6 @@ func contains(outer, inner string) bool {
 // middle piece of a, then every middle piece of b, then the longer suffix is
 // matched by both, each pattern's stars swallowing the other's pieces. When
 // one pattern is literal, the other must match it.
-func overlaps(a, b string) bool {
-	ga, gb := compileGlob(a), compileGlob(b)
-	return globsOverlap(&ga, &gb)
-}
-
-// globsOverlap is overlaps for compiled patterns.
 func globsOverlap(a, b *glob) bool {
 	switch {
 	case a.exact:

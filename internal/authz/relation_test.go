@@ -272,3 +272,9 @@ func refContains(outer, inner string) bool {
 func refOverlaps(a, b string) bool {
 	return refExplore(a, b, func(accA, accB bool) bool { return accA && accB }, false)
 }
+
+// overlaps is globsOverlap for pattern texts.
+func overlaps(a, b string) bool {
+	ga, gb := compileGlob(a), compileGlob(b)
+	return globsOverlap(&ga, &gb)
+}

@@ -96,6 +96,30 @@ type Change struct {
 	Spec Spec
 }
 
+// Check refuses a change that cannot be applied whatever the current state:
+// an unknown kind or operation, a put without a spec or whose spec names
+// another object. ApplyChanges refuses the whole call, before writing, for
+// any change Check refuses, and the server relies on that: it does not
+// authorize such a call's changes.
+func (c Change) Check() error {
+	if _, known := LookupKind(c.Ref.Kind); !known {
+		return domain.Invalid("kind", "%s: unknown kind %q", c.Ref, c.Ref.Kind)
+	}
+	switch c.Op {
+	case OpPut:
+		if c.Spec == nil {
+			return domain.Invalid("spec", "%s: a put needs a spec", c.Ref)
+		}
+		if c.Spec.Ref() != c.Ref {
+			return domain.Invalid("spec", "%s: the spec names %s", c.Ref, c.Spec.Ref())
+		}
+	case OpDelete:
+	default:
+		return domain.Invalid("op", "%s: unknown operation %q; use put or delete", c.Ref, c.Op)
+	}
+	return nil
+}
+
 // ChangeResult says what ApplyChanges did to one object.
 type ChangeResult struct {
 	Ref
@@ -143,6 +167,25 @@ type Kind struct {
 	// tenant (every object for a kind that is not namespaced), by id. A
 	// missing tenant or database gives none.
 	Load func(ctx context.Context, b Backend, tenant string) ([]Spec, error)
+}
+
+// loadSpecs is a Kind's Load over the objects a tenant's list returned
+// (objs, err): the specs (of) of those keep accepts (nil: all). A missing
+// tenant or database gives none.
+func loadSpecs[T any, S Spec](objs []T, err error, of func(T) S, keep func(T) bool) ([]Spec, error) {
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Spec, 0, len(objs))
+	for _, o := range objs {
+		if keep == nil || keep(o) {
+			out = append(out, of(o))
+		}
+	}
+	return out, nil
 }
 
 var kinds = map[string]Kind{}

@@ -2,8 +2,10 @@ package backend
 
 import (
 	"context"
+	"strings"
 
 	"github.com/keyward/keyward/internal/domain"
+	"github.com/keyward/keyward/internal/secret"
 )
 
 // AccessKeys manages access keys: the secrets with which service users
@@ -142,4 +144,18 @@ type PurgeKeysInput struct {
 	KeyIDs []string `json:"keyIds,omitempty"`
 	// DryRun deletes nothing.
 	DryRun bool `json:"dryRun,omitempty"`
+}
+
+// RefuseSecretAsKeyRef returns the invalid-input error for a secret given
+// where a key reference (a key id or USER/NAME) belongs, and nil for
+// anything else. Both backends check it first: the local service before
+// looking the key up, the remote client before the reference goes into a
+// URL, where proxies and access logs would keep it. (No key reference can
+// start with the secret prefix: user ids have no underscore.)
+func RefuseSecretAsKeyRef(ref string) error {
+	if !strings.HasPrefix(ref, secret.SecretPrefix) {
+		return nil
+	}
+	return domain.Invalid("key", "this is a secret, not a key reference; never pass a secret as an argument").
+		WithHint("name the key by its id (%s…) or USER/NAME", secret.KeyIDPrefix)
 }

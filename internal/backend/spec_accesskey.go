@@ -65,21 +65,9 @@ func init() {
 		},
 		Load: func(ctx context.Context, b Backend, tenant string) ([]Spec, error) {
 			ks, err := b.ListKeys(ctx, tenant, ListKeysFilter{})
-			if errors.Is(err, domain.ErrNotFound) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			out := make([]Spec, 0, len(ks))
-			for _, k := range ks {
-				// A rotated key waiting for revocation has left its name
-				// to its successor: it is not the key of that name.
-				if k.RevokeAt == nil {
-					out = append(out, AccessKeySpecOf(k))
-				}
-			}
-			return out, nil
+			// A rotated key waiting for revocation has left its name
+			// to its successor: it is not the key of that name.
+			return loadSpecs(ks, err, AccessKeySpecOf, func(k domain.AccessKey) bool { return k.RevokeAt == nil })
 		},
 	})
 }

@@ -42,17 +42,7 @@ func init() {
 		},
 		Load: func(ctx context.Context, b Backend, tenant string) ([]Spec, error) {
 			gs, err := b.ListGroups(ctx, tenant)
-			if errors.Is(err, domain.ErrNotFound) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			out := make([]Spec, len(gs))
-			for i, g := range gs {
-				out[i] = GroupSpecOf(g)
-			}
-			return out, nil
+			return loadSpecs(gs, err, GroupSpecOf, nil)
 		},
 	})
 }

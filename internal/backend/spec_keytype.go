@@ -48,17 +48,7 @@ func init() {
 		},
 		Load: func(ctx context.Context, b Backend, tenant string) ([]Spec, error) {
 			ks, err := b.ListKeyTypes(ctx, tenant)
-			if errors.Is(err, domain.ErrNotFound) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			out := make([]Spec, len(ks))
-			for i, k := range ks {
-				out[i] = KeyTypeSpecOf(k)
-			}
-			return out, nil
+			return loadSpecs(ks, err, KeyTypeSpecOf, nil)
 		},
 	})
 }

@@ -48,19 +48,7 @@ func init() {
 		Builtin: func(ref Ref) bool { return authz.IsManaged(ref.ID) },
 		Load: func(ctx context.Context, b Backend, tenant string) ([]Spec, error) {
 			ps, err := b.ListPolicies(ctx, tenant)
-			if errors.Is(err, domain.ErrNotFound) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			out := make([]Spec, 0, len(ps))
-			for _, p := range ps {
-				if !p.Managed {
-					out = append(out, PolicySpecOf(p))
-				}
-			}
-			return out, nil
+			return loadSpecs(ps, err, PolicySpecOf, func(p domain.Policy) bool { return !p.Managed })
 		},
 	})
 }

@@ -56,17 +56,7 @@ func init() {
 		},
 		Load: func(ctx context.Context, b Backend, tenant string) ([]Spec, error) {
 			us, err := b.ListServiceUsers(ctx, tenant, ListServiceUsersFilter{})
-			if errors.Is(err, domain.ErrNotFound) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			out := make([]Spec, len(us))
-			for i, u := range us {
-				out[i] = ServiceUserSpecOf(u)
-			}
-			return out, nil
+			return loadSpecs(us, err, ServiceUserSpecOf, nil)
 		},
 	})
 }

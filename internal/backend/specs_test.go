@@ -2,6 +2,7 @@ package backend
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -178,4 +179,22 @@ func asDomain(err error, de **domain.Error) bool {
 	e, ok := err.(*domain.Error)
 	*de = e
 	return ok
+}
+
+func TestLoadSpecs(t *testing.T) {
+	if got, err := loadSpecs([]domain.Group(nil), domain.NotFound("tenant %q not found", "ghost"), GroupSpecOf, nil); err != nil || got != nil {
+		t.Fatalf("missing tenant: %v, %v; want none", got, err)
+	}
+	boom := errors.New("boom")
+	if _, err := loadSpecs([]domain.Group(nil), boom, GroupSpecOf, nil); !errors.Is(err, boom) {
+		t.Fatalf("list error = %v, want boom", err)
+	}
+	ps := []domain.Policy{{Tenant: "acme", Name: "ReadOnly", Managed: true}, {Tenant: "acme", Name: "ci"}}
+	got, err := loadSpecs(ps, nil, PolicySpecOf, func(p domain.Policy) bool { return !p.Managed })
+	if err != nil || len(got) != 1 || got[0].(*PolicySpec).Name != "ci" {
+		t.Fatalf("kept = %+v, %v; want only ci", got, err)
+	}
+	if got, _ := loadSpecs([]domain.Group{}, nil, GroupSpecOf, nil); got == nil || len(got) != 0 {
+		t.Fatalf("no groups = %#v, want an empty list", got)
+	}
 }

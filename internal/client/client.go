@@ -144,6 +144,19 @@ func (c *Client) canRefresh() bool {
 	return c.creds != nil
 }
 
+// retryRefused reports whether the answer to attempt (0 for the first) is
+// the server refusing token tok (expired early, revoked, or the server's
+// keys changed) and another can be fetched; then tok is forgotten and the
+// request is to be sent once more.
+func (c *Client) retryRefused(attempt, status int, header http.Header, tok string) bool {
+	if attempt > 0 || status != http.StatusUnauthorized || !c.canRefresh() ||
+		!strings.Contains(header.Get("WWW-Authenticate"), `error="invalid_token"`) {
+		return false
+	}
+	c.forgetToken(tok)
+	return true
+}
+
 // forgetToken drops the cached token after the server refused it.
 func (c *Client) forgetToken(refused string) {
 	if inv, ok := c.tokens.(interface{ Invalidate() }); ok {
@@ -232,8 +245,7 @@ func (c *Client) exchange(ctx context.Context, method, path string, query url.Va
 		if err != nil {
 			return 0, nil, err
 		}
-		if status == http.StatusUnauthorized && c.canRefresh() && attempt == 0 && strings.Contains(header.Get("WWW-Authenticate"), `error="invalid_token"`) {
-			c.forgetToken(tok) // expired early, revoked, or the server's keys changed
+		if c.retryRefused(attempt, status, header, tok) {
 			continue
 		}
 		if status < 200 || status > 299 {

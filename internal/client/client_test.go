@@ -1,12 +1,15 @@
 package client_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -80,6 +83,18 @@ func TestTokenSourceInvalidatedOnRefusal(t *testing.T) {
 	if src.invalidated != 1 {
 		t.Fatalf("invalidated %d times", src.invalidated)
 	}
+	// A download (the backup stream) retries the same way.
+	src = &fakeTokens{tokens: []string{old, fresh}}
+	if c, err = client.New(client.Options{Server: env.URL, Tokens: src}); err != nil {
+		t.Fatal(err)
+	}
+	var db bytes.Buffer
+	if n, err := c.Backup(ctx, &db); err != nil || n == 0 || int64(db.Len()) != n {
+		t.Fatalf("backup: %d bytes, %v", n, err)
+	}
+	if src.invalidated != 1 {
+		t.Fatalf("backup: invalidated %d times", src.invalidated)
+	}
 }
 
 // Failures keep keyward's codes: a wrong secret is unauthenticated with the
@@ -130,3 +145,28 @@ func TestClientRefreshesExpiredToken(t *testing.T) {
 }
 
 func jsonDecode(resp *http.Response, v any) error { return json.NewDecoder(resp.Body).Decode(v) }
+
+// A secret given where a key reference belongs is refused before any
+// request: it never goes into a URL, where proxies and access logs keep it.
+func TestSecretAsKeyReferenceNeverSent(t *testing.T) {
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		http.Error(w, "unexpected request", http.StatusTeapot)
+	}))
+	defer srv.Close()
+	c, err := client.New(client.Options{Server: srv.URL, Token: "a-token"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const sec = "kws_0000000000000000000000000000000000000000000000000"
+	if _, err := c.GetKey(context.Background(), "default", sec); domain.CodeOf(err) != domain.CodeInvalid {
+		t.Fatalf("GetKey(secret) = %v; want invalid input", err)
+	}
+	if _, err := c.RevokeKey(context.Background(), "default", sec); domain.CodeOf(err) != domain.CodeInvalid {
+		t.Fatalf("RevokeKey(secret) = %v; want invalid input", err)
+	}
+	if n := requests.Load(); n != 0 {
+		t.Fatalf("%d requests reached the server; want none", n)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"strings"
 )
 
 // download sends a request whose 2xx answer is a byte stream, copied into
@@ -35,9 +34,7 @@ func (c *Client) download(ctx context.Context, method, path string, w io.Writer)
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
 			raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusUnauthorized && c.canRefresh() && attempt == 0 &&
-				strings.Contains(resp.Header.Get("WWW-Authenticate"), `error="invalid_token"`) {
-				c.forgetToken(tok)
+			if c.retryRefused(attempt, resp.StatusCode, resp.Header, tok) {
 				continue
 			}
 			return 0, decodeError(resp.StatusCode, raw)

@@ -36,28 +36,28 @@ func (c *Client) ListKeys(ctx context.Context, tenant string, f backend.ListKeys
 // GetKey implements backend.AccessKeys.
 func (c *Client) GetKey(ctx context.Context, tenant, ref string) (domain.AccessKey, error) {
 	var k domain.AccessKey
-	_, err := c.call(ctx, http.MethodGet, tenantPath(tenant, "keys", ref), nil, nil, &k)
+	err := c.keyCall(ctx, http.MethodGet, tenant, ref, "", nil, &k)
 	return k, err
 }
 
 // UpdateKey implements backend.AccessKeys.
 func (c *Client) UpdateKey(ctx context.Context, tenant, ref string, in backend.UpdateKeyInput) (domain.AccessKey, error) {
 	var k domain.AccessKey
-	_, err := c.call(ctx, http.MethodPatch, tenantPath(tenant, "keys", ref), nil, in, &k)
+	err := c.keyCall(ctx, http.MethodPatch, tenant, ref, "", in, &k)
 	return k, err
 }
 
 // RotateKey implements backend.AccessKeys.
 func (c *Client) RotateKey(ctx context.Context, tenant, ref string, in backend.RotateKeyInput) (domain.NewAccessKey, error) {
 	var k domain.NewAccessKey
-	_, err := c.call(ctx, http.MethodPost, tenantPath(tenant, "keys", ref, "rotate"), nil, in, &k)
+	err := c.keyCall(ctx, http.MethodPost, tenant, ref, "rotate", in, &k)
 	return k, err
 }
 
 // RevokeKey implements backend.AccessKeys.
 func (c *Client) RevokeKey(ctx context.Context, tenant, ref string) (domain.AccessKey, error) {
 	var k domain.AccessKey
-	_, err := c.call(ctx, http.MethodDelete, tenantPath(tenant, "keys", ref), nil, nil, &k)
+	err := c.keyCall(ctx, http.MethodDelete, tenant, ref, "", nil, &k)
 	return k, err
 }
 
@@ -74,14 +74,14 @@ func (c *Client) SetKeyStatus(ctx context.Context, tenant, ref string, status do
 	in := struct {
 		Status domain.KeyStatus `json:"status"`
 	}{status}
-	_, err := c.call(ctx, http.MethodPut, tenantPath(tenant, "keys", ref, "status"), nil, in, &k)
+	err := c.keyCall(ctx, http.MethodPut, tenant, ref, "status", in, &k)
 	return k, err
 }
 
 // RestrictKey implements backend.AccessKeys.
 func (c *Client) RestrictKey(ctx context.Context, tenant, ref string, in backend.RestrictKeyInput) (domain.AccessKey, error) {
 	var k domain.AccessKey
-	_, err := c.call(ctx, http.MethodPost, tenantPath(tenant, "keys", ref, "restrict"), nil, in, &k)
+	err := c.keyCall(ctx, http.MethodPost, tenant, ref, "restrict", in, &k)
 	return k, err
 }
 
@@ -98,4 +98,19 @@ func (c *Client) PurgeKeys(ctx context.Context, tenant string, in backend.PurgeK
 	out := []domain.AccessKey{}
 	_, err := c.call(ctx, http.MethodPost, tenantPath(tenant, "keys", "purge"), nil, in, &out)
 	return out, err
+}
+
+// keyCall calls the key named by ref (a key id or USER/NAME), or the sub
+// resource action of it when action is not empty. A secret given as ref is
+// refused here, so it never goes into a URL.
+func (c *Client) keyCall(ctx context.Context, method, tenant, ref, action string, in, out any) error {
+	if err := backend.RefuseSecretAsKeyRef(ref); err != nil {
+		return err
+	}
+	elems := []string{"keys", ref}
+	if action != "" {
+		elems = append(elems, action)
+	}
+	_, err := c.call(ctx, method, tenantPath(tenant, elems...), nil, in, out)
+	return err
 }

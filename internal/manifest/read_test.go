@@ -182,3 +182,26 @@ func TestWriteReadsBack(t *testing.T) {
 		t.Fatalf("empty JSON export = %q", empty.String())
 	}
 }
+
+// TestWriteQuotesYAML11BoolsInLists: a name YAML 1.1 reads as a boolean
+// ("yes", "on") is quoted wherever it is written, list items included.
+func TestWriteQuotesYAML11BoolsInLists(t *testing.T) {
+	spec := backend.ServiceUserSpecOf(domain.ServiceUser{Tenant: "acme", ID: "on", DisplayName: "on", Groups: []string{"ops", "yes"}, Status: domain.UserActive})
+	var buf bytes.Buffer
+	w := NewWriter(&buf, YAML)
+	if err := w.Write(spec); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`id: "on"`, "  - ops\n", `  - "yes"`} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("missing %q in\n%s", want, buf.String())
+		}
+	}
+	got := read(t, buf.String())
+	if len(got) != 1 || got[0].Problems != nil || !reflect.DeepEqual(got[0].Spec, spec) {
+		t.Fatalf("read back %+v, want %+v", got, spec)
+	}
+}

@@ -109,11 +109,7 @@ func yamlValue(v any) *yaml.Node {
 	case nil:
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}
 	case string:
-		n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v}
-		if yaml11Bool[v] {
-			n.Style = yaml.DoubleQuotedStyle // "yes" stays a string for YAML 1.1 readers too
-		}
-		return n
+		return yamlString(v)
 	case bool:
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(v)}
 	case int:
@@ -121,7 +117,7 @@ func yamlValue(v any) *yaml.Node {
 	case []string:
 		s := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
 		for _, item := range v {
-			s.Content = append(s.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: item})
+			s.Content = append(s.Content, yamlString(item))
 		}
 		if len(v) == 0 {
 			s.Style = yaml.FlowStyle
@@ -140,6 +136,17 @@ func yamlValue(v any) *yaml.Node {
 		return s
 	}
 	panic(fmt.Sprintf("manifest: cannot write a field value of type %T", v))
+}
+
+// yamlString is a string scalar; the words YAML 1.1 reads as booleans are
+// quoted, in lists too (groups: ["yes"]), so they stay strings for YAML 1.1
+// readers.
+func yamlString(v string) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v}
+	if yaml11Bool[v] {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	return n
 }
 
 // writeJSONObject writes fields as an indented JSON object, keys in order.

@@ -84,7 +84,7 @@ func (s *Server) authorizeChanges(c *caller, changes []backend.Change) error {
 	a := &changeAuth{s: s, c: c}
 	defer func() { c.pendingOwnership = nil }()
 	for _, ch := range changes {
-		if refusedByService(ch) {
+		if ch.Check() != nil { // the service refuses the whole call
 			c.authorized = true
 			continue
 		}
@@ -97,21 +97,6 @@ func (s *Server) authorizeChanges(c *caller, changes []backend.Change) error {
 		}
 	}
 	return nil
-}
-
-// refusedByService reports whether the service refuses ch, and with it the
-// whole call, before writing anything (see Service.ApplyChanges).
-func refusedByService(ch backend.Change) bool {
-	if _, known := backend.LookupKind(ch.Ref.Kind); !known {
-		return true
-	}
-	switch ch.Op {
-	case backend.OpPut:
-		return ch.Spec == nil || ch.Spec.Ref() != ch.Ref
-	case backend.OpDelete:
-		return false
-	}
-	return true
 }
 
 // changedFields returns the top-level fields (statements, not

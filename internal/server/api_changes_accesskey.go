@@ -21,17 +21,12 @@ import (
 // Owners of the user are allowed these as on the single endpoints.
 func authorizeAccessKeyChange(a *changeAuth, ch backend.Change) error {
 	tenant := ch.Ref.Tenant
-	user, _ := backend.SplitKeyID(ch.Ref.ID)
-	k, err := a.s.svc.GetKey(a.c.ctx, tenant, ch.Ref.ID)
-	exists := err == nil
 	if ch.Op == backend.OpDelete {
-		resource := authz.KeyResource(tenant, user, "*")
-		if exists {
-			resource = authz.KeyResource(tenant, k.ServiceUser, k.ID)
-		}
-		return a.allow("key:revoke", resource)
+		return a.allow("key:revoke", a.s.keyResource(a.c, tenant, ch.Ref.ID))
 	}
-	if !exists {
+	k, err := a.s.svc.GetKey(a.c.ctx, tenant, ch.Ref.ID)
+	if err != nil {
+		user, _ := backend.SplitKeyID(ch.Ref.ID)
 		return a.allow("key:generate", authz.ServiceUserResource(tenant, user))
 	}
 	resource := authz.KeyResource(tenant, k.ServiceUser, k.ID)

@@ -81,10 +81,7 @@ func (cc *credentialCache) get(ctx context.Context, keyID string) (*credential, 
 		cc.byKey.Delete(keyID)
 		return nil, nil
 	}
-	c, err := newCredential(gen, kc)
-	if err != nil {
-		return nil, err
-	}
+	c := newCredential(gen, kc)
 	if v, ok := cc.byKey.Load(keyID); ok {
 		// A write elsewhere (a last-used flush, another user) need not cost
 		// the key its reusable token.
@@ -112,7 +109,8 @@ func equalTime(a, b *time.Time) bool {
 	return a.Equal(*b)
 }
 
-func newCredential(gen uint64, kc service.KeyCredential) (*credential, error) {
+// newCredential builds the credential of kc read at service generation gen.
+func newCredential(gen uint64, kc service.KeyCredential) *credential {
 	c := &credential{
 		generation:  gen,
 		keyID:       kc.Key.ID,
@@ -129,5 +127,5 @@ func newCredential(gen uint64, kc service.KeyCredential) (*credential, error) {
 		tokenReuse:  kc.Settings.TokenReuse,
 	}
 	copy(c.secretHash[:], kc.SecretHash)
-	return c, nil
+	return c
 }

@@ -42,7 +42,7 @@ func StatusOf(code domain.Code) int {
 	return http.StatusInternalServerError
 }
 
-// maxBodyMessage is the refusal of a body over the cap.
+// bodyTooLarge is the refusal of a body over the cap.
 func bodyTooLarge(limit int64) *domain.Error {
 	return &domain.Error{Code: domain.CodeInvalid,
 		Message: fmt.Sprintf("request body too large: the limit is %s", byteSize(limit)),
@@ -70,18 +70,20 @@ func (s *Server) errorResponse(r *http.Request, err error) (int, ErrorBody) {
 	var de *domain.Error
 	if !errors.As(err, &de) || de.Code == domain.CodeInternal {
 		s.log.LogAttrs(r.Context(), slog.LevelError, "internal error",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+			slog.String("method", r.Method), slog.String("path", redactSecrets(r.URL.Path)), slog.String("error", err.Error()))
 		return http.StatusInternalServerError, ErrorBody{Code: domain.CodeInternal, Message: "internal error", Fields: map[string]string{}}
 	}
 	return StatusOf(de.Code), toBody(de)
 }
 
+// toBody is the answer body of de, with any secret the request carried
+// (echoed by a message quoting a path or a value) redacted.
 func toBody(de *domain.Error) ErrorBody {
-	fields := de.Fields
-	if fields == nil {
-		fields = map[string]string{}
+	fields := make(map[string]string, len(de.Fields))
+	for f, why := range de.Fields {
+		fields[redactSecrets(f)] = redactSecrets(why)
 	}
-	return ErrorBody{Code: de.Code, Message: de.Error(), Fields: fields}
+	return ErrorBody{Code: de.Code, Message: redactSecrets(de.Error()), Fields: fields}
 }
 
 // writeError answers an API request with err. A 401 (the service refused a

@@ -113,16 +113,6 @@ func (ls *limiterSet) evictLocked(now time.Time) {
 	}
 }
 
-// size returns the number of limiters held.
-func (ls *limiterSet) size() int {
-	if ls == nil {
-		return 0
-	}
-	ls.mu.Lock()
-	defer ls.mu.Unlock()
-	return len(ls.entries)
-}
-
 // sourceKey is the rate-limit key of a client address: the address itself
 // for IPv4, its /64 for IPv6, since one host commonly holds a whole /64 and
 // could otherwise take a fresh limiter per request.

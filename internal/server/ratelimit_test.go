@@ -70,3 +70,13 @@ func TestLockoutsSweep(t *testing.T) {
 		t.Fatalf("after the lock: %d entries", n)
 	}
 }
+
+// size returns the number of limiters held.
+func (ls *limiterSet) size() int {
+	if ls == nil {
+		return 0
+	}
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	return len(ls.entries)
+}

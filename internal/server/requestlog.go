@@ -59,8 +59,8 @@ func responseLog(w http.ResponseWriter) *loggedResponse {
 const maxLoggedPath = 256
 
 // withRequestLog caps the request body and logs one line per request:
-// method, path (no query: it is the one part of a URL a careless client
-// could put a secret in), status, size, duration, client address and the
+// method, path (secrets redacted; no query: a careless client could put
+// anything there), status, size, duration, client address and the
 // key and actor when known.
 func (s *Server) withRequestLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -72,7 +72,7 @@ func (s *Server) withRequestLog(next http.Handler) http.Handler {
 			r.Body = http.MaxBytesReader(lr, r.Body, s.maxBody)
 			next.ServeHTTP(lr, r)
 		}
-		path := r.URL.Path
+		path := redactSecrets(r.URL.Path)
 		if len(path) > maxLoggedPath {
 			path = path[:maxLoggedPath] + "..."
 		}

@@ -169,7 +169,9 @@ func (s *Server) allowAction(c *caller, action, resource string) error {
 		resource = inOtherTenant(c.cred.tenant, resource)
 	}
 	if err := s.authorize(c.ctx, c, action, resource); err != nil {
-		s.denied(c.cred.tenant, c.cred.user, c.ip, action, resource, err.Error())
+		// A secret put in the path (as a key reference, say) stays out of
+		// the audit log; the answer is redacted by writeError.
+		s.denied(c.cred.tenant, c.cred.user, c.ip, action, redactSecrets(resource), redactSecrets(err.Error()))
 		return err
 	}
 	c.authorized = true

@@ -69,21 +69,12 @@ func (s *Service) ApplyChanges(ctx context.Context, changes []backend.Change) ([
 	}
 	handlers := make([]applyHandler, len(changes))
 	for i, c := range changes {
-		h, ok := applyHandlers[c.Ref.Kind]
-		if !ok {
-			return nil, domain.Invalid("kind", "%s: unknown kind %q", c.Ref, c.Ref.Kind)
+		if err := c.Check(); err != nil {
+			return nil, err
 		}
-		switch c.Op {
-		case backend.OpPut:
-			if c.Spec == nil {
-				return nil, domain.Invalid("spec", "%s: a put needs a spec", c.Ref)
-			}
-			if c.Spec.Ref() != c.Ref {
-				return nil, domain.Invalid("spec", "%s: the spec names %s", c.Ref, c.Spec.Ref())
-			}
-		case backend.OpDelete:
-		default:
-			return nil, domain.Invalid("op", "%s: unknown operation %q; use put or delete", c.Ref, c.Op)
+		h, ok := applyHandlers[c.Ref.Kind]
+		if !ok { // a registered kind without a handler: a bug, not input
+			return nil, fmt.Errorf("apply: no handler for kind %q", c.Ref.Kind)
 		}
 		handlers[i] = h
 	}

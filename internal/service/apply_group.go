@@ -52,12 +52,12 @@ func putGroup(a *applyTx, spec backend.Spec, _ any) (backend.Action, error) {
 		return "", err
 	}
 	for _, p := range added {
-		if _, err := a.s.attachToGroup(a.ctx, a.tx, ref.Tenant, p, ref.ID); err != nil {
+		if _, err := a.s.attachTo(a.ctx, a.tx, ref.Tenant, p, backend.PolicyTarget{Group: ref.ID}); err != nil {
 			return "", err
 		}
 	}
 	for _, p := range removed {
-		if err := a.s.detachFromGroup(a.ctx, a.tx, ref.Tenant, p, ref.ID); err != nil {
+		if _, err := a.s.detachFrom(a.ctx, a.tx, ref.Tenant, p, backend.PolicyTarget{Group: ref.ID}); err != nil {
 			return "", err
 		}
 	}

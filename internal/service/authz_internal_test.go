@@ -68,7 +68,7 @@ func ptr[T any](v T) *T { return &v }
 
 // keyTypeFixture: policy monitoring (metrics:read on *), key types MON
 // (scope monitoring) and ADMIN (scope Administrator), user bot holding
-// monitoring, user other with nothing.
+// monitoring, user other with nothing; neither user has a key.
 func keyTypeFixture(t testing.TB, s *Service) {
 	t.Helper()
 	_, _, err := s.CreatePolicy(bg, "default", backend.CreatePolicyInput{Name: "monitoring", Statements: []domain.PolicyStatement{stmt("allow", "metrics:read,serviceuser:read", "*")}})
@@ -77,14 +77,38 @@ func keyTypeFixture(t testing.TB, s *Service) {
 		_, _, err := s.CreateKeyType(bg, "default", backend.CreateKeyTypeInput{Name: name, Scope: scope})
 		check(t, err)
 	}
-	_, err = s.CreateServiceUser(bg, "default", backend.CreateServiceUserInput{ID: "bot", Policies: []string{"monitoring"}})
+	_, err = s.CreateServiceUser(bg, "default", backend.CreateServiceUserInput{ID: "bot", Policies: []string{"monitoring"}, NoKey: true})
 	check(t, err)
-	_, err = s.CreateServiceUser(bg, "default", backend.CreateServiceUserInput{ID: "other"})
+	_, err = s.CreateServiceUser(bg, "default", backend.CreateServiceUserInput{ID: "other", NoKey: true})
 	check(t, err)
 }
 
-func (s *Service) checkKeyTypeView(tenant, user, typeName string, ignoring ...string) error {
-	return s.view(func(tx *boltstore.Tx) error { return s.checkKeyType(tx, tenant, user, typeName, ignoring...) })
+// checkKeyTypeView applies, in a read transaction, the key-type rules a new
+// active key of type typeName for user meets when generated (or, with
+// except, when it succeeds key except in a rotation): keyTypeAllowed, then
+// checkKeySlot (setting oneKeyPerType). An untyped key is always allowed.
+func (s *Service) checkKeyTypeView(tenant, user, typeName string, except ...string) error {
+	if typeName == "" {
+		return nil
+	}
+	return s.view(func(tx *boltstore.Tx) error {
+		t, err := requireTenant(tx, tenant)
+		if err != nil {
+			return err
+		}
+		u, err := requireUser(tx, tenant, user)
+		if err != nil {
+			return err
+		}
+		if err := s.keyTypeAllowed(tx, u, typeName); err != nil {
+			return err
+		}
+		keys, err := liveKeys(tx, tenant, user, s.clock())
+		if err != nil {
+			return err
+		}
+		return checkKeySlot(t, user, keys, &typeName, strings.Join(except, ""), s.clock())
+	})
 }
 
 func TestCheckKeyType(t *testing.T) {

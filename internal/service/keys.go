@@ -37,9 +37,8 @@ func requireKey(tx *boltstore.Tx, tenant, ref string, now time.Time) (boltstore.
 			WithHint("see `keyward key list %s -t %s`", user, tenant)
 	}
 	if !strings.HasPrefix(ref, secret.KeyIDPrefix) {
-		if strings.HasPrefix(ref, secret.SecretPrefix) {
-			return boltstore.KeyRecord{}, domain.Invalid("key", "this is a secret, not a key reference; never pass a secret as an argument").
-				WithHint("name the key by its id (%s…) or USER/NAME", secret.KeyIDPrefix)
+		if err := backend.RefuseSecretAsKeyRef(ref); err != nil {
+			return boltstore.KeyRecord{}, err
 		}
 		return boltstore.KeyRecord{}, domain.Invalid("key", "%q is neither an access key id (%s…) nor USER/NAME", ref, secret.KeyIDPrefix)
 	}

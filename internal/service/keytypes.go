@@ -3,8 +3,6 @@ package service
 import (
 	"context"
 	"errors"
-	"slices"
-	"time"
 
 	"github.com/keyward/keyward/internal/authz"
 	"github.com/keyward/keyward/internal/backend"
@@ -30,51 +28,11 @@ func requireKeyType(tx *boltstore.Tx, tenant, name string) (domain.KeyType, erro
 	return k, keyTypeNotFound(tenant, name)
 }
 
-// checkKeyType is the key-type rule of generating (or activating) an access
-// key of type typeName for service user user of tenant, inside the caller's
-// transaction tx: keyTypeAllowed, then, with the tenant setting
-// oneKeyPerType, oneKeyPerTypeFree. It returns nil when the key may be
-// created, else:
-//
-//   - CodeNotFound: the key type (or the user, or the tenant) does not exist;
-//   - CodeDenied: the user may not hold keys of this type — the type's scope
-//     policy allows something the user's own and groups' policies do not
-//     (authz.CheckKeyType); the message names the scope statement at fault;
-//   - CodeConflict: the tenant setting oneKeyPerType is on and the user
-//     already has an active key of this type. A key is active when its
-//     status is active, it has not expired, and it is not waiting for
-//     revocation after a rotation (revokeAt set). Keys whose ids are in
-//     ignoring do not count: pass the key being rotated, whose successor
-//     takes its type, or the key being activated.
-//
-// Call it before writing the key, in the same transaction, so the check and
-// the write are atomic. typeName "" (an untyped key) is always allowed.
-func (s *Service) checkKeyType(tx *boltstore.Tx, tenant, user, typeName string, ignoring ...string) error {
-	if typeName == "" {
-		return nil
-	}
-	t, err := requireTenant(tx, tenant)
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(tx, tenant, user)
-	if err != nil {
-		return err
-	}
-	if err := s.keyTypeAllowed(tx, u, typeName); err != nil {
-		return err
-	}
-	if !t.Settings.OneKeyPerType {
-		return nil
-	}
-	return oneKeyPerTypeFree(tx, u, typeName, s.clock(), ignoring...)
-}
-
-// keyTypeAllowed is the permission half of checkKeyType: key type typeName
-// exists in u's tenant (else CodeNotFound) and u's own and groups' policies
-// cover its scope (else CodeDenied naming the scope statement at fault).
-// It is what the access-key service calls for `key generate --type` and
-// `key rotate` when it checks the one-key-per-type limit with its other
+// keyTypeAllowed is the permission rule of a key of type typeName for u:
+// the key type exists in u's tenant (else CodeNotFound) and u's own and
+// groups' policies cover its scope (else CodeDenied naming the scope
+// statement at fault). `key generate --type` and `key rotate` call it; the
+// limit rule (setting oneKeyPerType) is checkKeySlot's, with the other
 // slot limits.
 func (s *Service) keyTypeAllowed(tx *boltstore.Tx, u domain.ServiceUser, typeName string) error {
 	kt, err := requireKeyType(tx, u.Tenant, typeName)
@@ -97,33 +55,6 @@ func (s *Service) keyTypeAllowed(tx *boltstore.Tx, u domain.ServiceUser, typeNam
 			WithHint("attach a policy that covers the scope %q, or choose another type (allowed types: `keyward serviceuser show %s`)", kt.Scope, u.ID)
 	}
 	return nil
-}
-
-// oneKeyPerTypeFree is the limit half of checkKeyType: CodeConflict when u
-// has an active key (countsAsActive at now) of type typeName other than
-// those in ignoring.
-func oneKeyPerTypeFree(tx *boltstore.Tx, u domain.ServiceUser, typeName string, now time.Time, ignoring ...string) error {
-	var active string
-	err := tx.ForEachKeyOfUser(u.Tenant, u.ID, func(k boltstore.KeyRecord) error {
-		if active == "" && k.Type != nil && *k.Type == typeName && !slices.Contains(ignoring, k.ID) && countsAsActive(k.AccessKey, now) {
-			active = k.ID
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if active != "" {
-		return domain.Conflict("service user %q already has an active key of type %q (%s), and tenant %q allows one per type (setting oneKeyPerType)", u.ID, typeName, active, u.Tenant).
-			WithHint("rotate that key, or deactivate or revoke it first")
-	}
-	return nil
-}
-
-// countsAsActive reports whether k holds an active slot at now: status
-// active, not expired, not waiting for revocation after a rotation.
-func countsAsActive(k domain.AccessKey, now time.Time) bool {
-	return k.Status == domain.KeyActive && (k.ExpiresAt == nil || now.Before(*k.ExpiresAt)) && k.RevokeAt == nil
 }
 
 // reasonOf is the message of a domain error without its code framing.

@@ -76,6 +76,18 @@ func requireCustomPolicy(tx *boltstore.Tx, tenant, name, verb string) (boltstore
 // types using it as scope.
 type policyUses struct{ users, groups, keyTypes []string }
 
+// holders are the users and groups holding the policy, as targets.
+func (u *policyUses) holders() []backend.PolicyTarget {
+	out := make([]backend.PolicyTarget, 0, len(u.users)+len(u.groups))
+	for _, id := range u.users {
+		out = append(out, backend.PolicyTarget{User: id})
+	}
+	for _, name := range u.groups {
+		out = append(out, backend.PolicyTarget{Group: name})
+	}
+	return out
+}
+
 // policyUsage indexes the references to every policy of tenant by name, in
 // one pass over users, groups and key types.
 func policyUsage(tx *boltstore.Tx, tenant string) (map[string]*policyUses, error) {
@@ -312,27 +324,12 @@ func (s *Service) renamePolicyReferences(tx *boltstore.Tx, tenant, from, to stri
 	if err != nil || uses[from] == nil {
 		return err
 	}
+	for _, holder := range uses[from].holders() {
+		if _, err := s.editHeldPolicies(tx, tenant, holder, func(names []string) []string { return renamed(names, from, to) }); err != nil {
+			return err
+		}
+	}
 	now := s.clock()
-	for _, id := range uses[from].users {
-		u, _, err := tx.User(tenant, id)
-		if err != nil {
-			return err
-		}
-		u.Policies, u.UpdatedAt = renamed(u.Policies, from, to), now
-		if err := tx.PutUser(u); err != nil {
-			return err
-		}
-	}
-	for _, name := range uses[from].groups {
-		g, _, err := tx.Group(tenant, name)
-		if err != nil {
-			return err
-		}
-		g.Policies, g.UpdatedAt = renamed(g.Policies, from, to), now
-		if err := tx.PutGroup(g); err != nil {
-			return err
-		}
-	}
 	for _, name := range uses[from].keyTypes {
 		k, _, err := tx.KeyType(tenant, name)
 		if err != nil {
@@ -393,13 +390,8 @@ func (s *Service) removePolicy(ctx context.Context, tx *boltstore.Tx, tenant, na
 	if _, err := authzChanged(tx); err != nil {
 		return err
 	}
-	for _, id := range use.users {
-		if err := s.detachFromUser(ctx, tx, tenant, name, id); err != nil {
-			return err
-		}
-	}
-	for _, g := range use.groups {
-		if err := s.detachFromGroup(ctx, tx, tenant, name, g); err != nil {
+	for _, holder := range use.holders() {
+		if _, err := s.detachFrom(ctx, tx, tenant, name, holder); err != nil {
 			return err
 		}
 	}
@@ -439,7 +431,20 @@ func checkTarget(t backend.PolicyTarget) error {
 
 // AttachPolicy implements backend.Policies.
 func (s *Service) AttachPolicy(ctx context.Context, tenant, name string, to backend.PolicyTarget) (domain.Policy, bool, error) {
-	if err := checkTarget(to); err != nil {
+	return s.changeHolder(ctx, tenant, name, to, s.attachTo)
+}
+
+// DetachPolicy implements backend.Policies.
+func (s *Service) DetachPolicy(ctx context.Context, tenant, name string, from backend.PolicyTarget) (domain.Policy, bool, error) {
+	return s.changeHolder(ctx, tenant, name, from, s.detachFrom)
+}
+
+// changeHolder attaches or detaches (change: attachTo or detachFrom)
+// policy name of tenant to or from target in one transaction, and bumps the
+// authorization generation when that changed anything.
+func (s *Service) changeHolder(ctx context.Context, tenant, name string, target backend.PolicyTarget,
+	change func(context.Context, *boltstore.Tx, string, string, backend.PolicyTarget) (bool, error)) (domain.Policy, bool, error) {
+	if err := checkTarget(target); err != nil {
 		return domain.Policy{}, false, err
 	}
 	var (
@@ -451,12 +456,7 @@ func (s *Service) AttachPolicy(ctx context.Context, tenant, name string, to back
 		if err != nil {
 			return err
 		}
-		if to.User != "" {
-			changed, err = s.attachToUser(ctx, tx, tenant, name, to.User)
-		} else {
-			changed, err = s.attachToGroup(ctx, tx, tenant, name, to.Group)
-		}
-		if err != nil {
+		if changed, err = change(ctx, tx, tenant, name, target); err != nil {
 			return err
 		}
 		if changed {
@@ -470,119 +470,63 @@ func (s *Service) AttachPolicy(ctx context.Context, tenant, name string, to back
 	return out, changed, err
 }
 
-// attachToUser adds policy to user id's policies, audited; false when it
-// was there already.
-func (s *Service) attachToUser(ctx context.Context, tx *boltstore.Tx, tenant, policy, id string) (bool, error) {
-	u, err := requireUser(tx, tenant, id)
-	if err != nil {
-		return false, err
-	}
-	var added bool
-	if u.Policies, added = withName(u.Policies, policy); !added {
-		return false, nil
-	}
-	u.UpdatedAt = s.clock()
-	if err := tx.PutUser(u); err != nil {
-		return false, err
-	}
-	return true, s.auditDetail(ctx, tx, tenant, "policy:attach", authz.PolicyResource(tenant, policy), authz.ServiceUserResource(tenant, id))
-}
-
-// attachToGroup adds policy to group name's policies, audited; false when
-// it was there already.
-func (s *Service) attachToGroup(ctx context.Context, tx *boltstore.Tx, tenant, policy, name string) (bool, error) {
-	g, err := requireGroup(tx, tenant, name)
-	if err != nil {
-		return false, err
-	}
-	var added bool
-	if g.Policies, added = withName(g.Policies, policy); !added {
-		return false, nil
-	}
-	g.UpdatedAt = s.clock()
-	if err := tx.PutGroup(g); err != nil {
-		return false, err
-	}
-	return true, s.auditDetail(ctx, tx, tenant, "policy:attach", authz.PolicyResource(tenant, policy), authz.GroupResource(tenant, name))
-}
-
-// DetachPolicy implements backend.Policies.
-func (s *Service) DetachPolicy(ctx context.Context, tenant, name string, from backend.PolicyTarget) (domain.Policy, bool, error) {
-	if err := checkTarget(from); err != nil {
-		return domain.Policy{}, false, err
-	}
-	var (
-		out     domain.Policy
-		changed bool
-	)
-	err := s.update(func(tx *boltstore.Tx) error {
-		p, err := requirePolicy(tx, tenant, name)
-		if err != nil {
-			return err
-		}
-		if changed, err = holdsPolicy(tx, tenant, name, from); err != nil {
-			return err
-		}
-		if changed {
-			if err := s.detach(ctx, tx, tenant, name, from); err != nil {
-				return err
-			}
-		}
-		out, err = policyWithUsage(tx, p)
-		return err
+// attachTo adds policy to the policies of target (which must exist),
+// audited; false when it was there already.
+func (s *Service) attachTo(ctx context.Context, tx *boltstore.Tx, tenant, policy string, target backend.PolicyTarget) (bool, error) {
+	changed, err := s.editHeldPolicies(tx, tenant, target, func(names []string) []string {
+		out, _ := withName(names, policy)
+		return out
 	})
-	return out, changed, err
+	if err != nil || !changed {
+		return false, err
+	}
+	return true, s.auditDetail(ctx, tx, tenant, "policy:attach", authz.PolicyResource(tenant, policy), holderResource(tenant, target))
 }
 
-// detach removes policy from target, audited, and bumps the generation.
-func (s *Service) detach(ctx context.Context, tx *boltstore.Tx, tenant, policy string, target backend.PolicyTarget) error {
-	var err error
-	if target.User != "" {
-		err = s.detachFromUser(ctx, tx, tenant, policy, target.User)
-	} else {
-		err = s.detachFromGroup(ctx, tx, tenant, policy, target.Group)
+// detachFrom removes policy from the policies of target (which must
+// exist), audited; false when target did not hold it.
+func (s *Service) detachFrom(ctx context.Context, tx *boltstore.Tx, tenant, policy string, target backend.PolicyTarget) (bool, error) {
+	changed, err := s.editHeldPolicies(tx, tenant, target, func(names []string) []string { return without(names, policy) })
+	if err != nil || !changed {
+		return false, err
 	}
-	if err != nil {
-		return err
-	}
-	_, err = authzChanged(tx)
-	return err
+	return true, s.auditDetail(ctx, tx, tenant, "policy:detach", authz.PolicyResource(tenant, policy), holderResource(tenant, target))
 }
 
-// holdsPolicy reports whether target (which must exist) holds policy.
-func holdsPolicy(tx *boltstore.Tx, tenant, policy string, target backend.PolicyTarget) (bool, error) {
+// editHeldPolicies sets the policies of target, a user or a group that must
+// exist, to edit(its policies) and reports whether that changed them;
+// unchanged, nothing is written.
+func (s *Service) editHeldPolicies(tx *boltstore.Tx, tenant string, target backend.PolicyTarget, edit func([]string) []string) (bool, error) {
 	if target.User != "" {
 		u, err := requireUser(tx, tenant, target.User)
-		return slices.Contains(u.Policies, policy), err
+		if err != nil {
+			return false, err
+		}
+		next := edit(u.Policies)
+		if slices.Equal(next, u.Policies) {
+			return false, nil
+		}
+		u.Policies, u.UpdatedAt = next, s.clock()
+		return true, tx.PutUser(u)
 	}
 	g, err := requireGroup(tx, tenant, target.Group)
-	return slices.Contains(g.Policies, policy), err
+	if err != nil {
+		return false, err
+	}
+	next := edit(g.Policies)
+	if slices.Equal(next, g.Policies) {
+		return false, nil
+	}
+	g.Policies, g.UpdatedAt = next, s.clock()
+	return true, tx.PutGroup(g)
 }
 
-// detachFromUser removes policy from user id's policies, audited.
-func (s *Service) detachFromUser(ctx context.Context, tx *boltstore.Tx, tenant, policy, id string) error {
-	u, err := requireUser(tx, tenant, id)
-	if err != nil {
-		return err
+// holderResource is the resource name of target, a user or a group.
+func holderResource(tenant string, target backend.PolicyTarget) string {
+	if target.User != "" {
+		return authz.ServiceUserResource(tenant, target.User)
 	}
-	u.Policies, u.UpdatedAt = without(u.Policies, policy), s.clock()
-	if err := tx.PutUser(u); err != nil {
-		return err
-	}
-	return s.auditDetail(ctx, tx, tenant, "policy:detach", authz.PolicyResource(tenant, policy), authz.ServiceUserResource(tenant, id))
-}
-
-// detachFromGroup removes policy from group name's policies, audited.
-func (s *Service) detachFromGroup(ctx context.Context, tx *boltstore.Tx, tenant, policy, name string) error {
-	g, err := requireGroup(tx, tenant, name)
-	if err != nil {
-		return err
-	}
-	g.Policies, g.UpdatedAt = without(g.Policies, policy), s.clock()
-	if err := tx.PutGroup(g); err != nil {
-		return err
-	}
-	return s.auditDetail(ctx, tx, tenant, "policy:detach", authz.PolicyResource(tenant, policy), authz.GroupResource(tenant, name))
+	return authz.GroupResource(tenant, target.Group)
 }
 
 // withName returns names with name added, sorted, and whether it was added.

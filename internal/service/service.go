@@ -7,12 +7,12 @@ package service
 
 import (
 	"context"
-	"crypto/rand"
 	"sync/atomic"
 	"time"
 
 	"github.com/keyward/keyward/internal/backend"
 	"github.com/keyward/keyward/internal/domain"
+	"github.com/keyward/keyward/internal/secret"
 	"github.com/keyward/keyward/internal/store/boltstore"
 )
 
@@ -130,8 +130,8 @@ func (s *Service) Generation() uint64 { return s.generation.Load() }
 // bootstrap fills a fresh database: the default and system tenants and the
 // pepper of secret hashes.
 func (s *Service) bootstrap(tx *boltstore.Tx) error {
-	pepper := make([]byte, 32)
-	if _, err := rand.Read(pepper); err != nil {
+	pepper, err := secret.NewPepper()
+	if err != nil {
 		return err
 	}
 	if err := tx.SetPepper(pepper); err != nil {

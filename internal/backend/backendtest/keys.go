@@ -32,6 +32,7 @@ func init() {
 			{"Purge", testKeyPurge},
 			{"ServiceUserCreateWithKey", testServiceUserCreateWithKey},
 			{"NoSecretInAudit", testKeyNoSecretInAudit},
+			{"SecretAsReference", testKeySecretAsReference},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				defer failOnMust(t)
@@ -700,5 +701,38 @@ func testKeyNoSecretInAudit(t *testing.T, h Harness, b backend.Backend) {
 		if len(must(b.ListAudit(ctx, "default", backend.AuditFilter{Action: action}))) == 0 {
 			t.Fatalf("no %s event", action)
 		}
+	}
+}
+
+// testKeySecretAsReference passes a secret where a key reference belongs,
+// to every method that takes one: invalid input naming "key", and the
+// secret is in neither the error nor the audit log.
+func testKeySecretAsReference(t *testing.T, h Harness, b backend.Backend) {
+	newUser(t, b, "default", "bot")
+	k := must(b.GenerateKey(ctx, "default", "bot", backend.GenerateKeyInput{}))
+	calls := map[string]func() error{
+		"GetKey":    func() error { _, err := b.GetKey(ctx, "default", k.Secret); return err },
+		"UpdateKey": func() error { _, err := b.UpdateKey(ctx, "default", k.Secret, backend.UpdateKeyInput{}); return err },
+		"RotateKey": func() error { _, err := b.RotateKey(ctx, "default", k.Secret, backend.RotateKeyInput{}); return err },
+		"RevokeKey": func() error { _, err := b.RevokeKey(ctx, "default", k.Secret); return err },
+		"SetKeyStatus": func() error {
+			_, err := b.SetKeyStatus(ctx, "default", k.Secret, domain.KeyInactive)
+			return err
+		},
+		"RestrictKey": func() error {
+			_, err := b.RestrictKey(ctx, "default", k.Secret, backend.RestrictKeyInput{Add: []string{"10.0.0.0/8"}})
+			return err
+		},
+	}
+	for name, call := range calls {
+		err := call()
+		wantCode(t, err, domain.CodeInvalid)
+		wantField(t, err, "key")
+		if strings.Contains(err.Error(), k.Secret) {
+			t.Fatalf("%s: the error shows the secret: %v", name, err)
+		}
+	}
+	if got := must(b.GetKey(ctx, "default", k.ID)); got.Status != domain.KeyActive {
+		t.Fatalf("key status = %s after the refused calls; want active", got.Status)
 	}
 }

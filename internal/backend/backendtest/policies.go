@@ -236,15 +236,23 @@ func testPolicyAttach(t *testing.T, b backend.Backend) {
 	if err != nil || !changed || len(p.AttachedUsers) != 0 {
 		t.Fatalf("detach: %+v, changed=%v, %v", p, changed, err)
 	}
+	n = auditCount(t, b, "default")
 	_, changed, err = b.DetachPolicy(ctx, "default", "keys", backend.PolicyTarget{User: "ci-bot"})
 	if err != nil || changed {
 		t.Fatalf("detach twice: changed=%v, %v", changed, err)
+	}
+	if auditCount(t, b, "default") != n {
+		t.Fatal("a detach that changed nothing wrote an audit event")
 	}
 	_, _, err = b.DetachPolicy(ctx, "default", "ghost", backend.PolicyTarget{User: "ci-bot"})
 	wantCode(t, err, domain.CodeNotFound)
 	_, _, err = b.DetachPolicy(ctx, "default", "keys", backend.PolicyTarget{User: "ghost"})
 	wantCode(t, err, domain.CodeNotFound)
 	must3(b.DetachPolicy(ctx, "default", "keys", backend.PolicyTarget{Group: "ops"}))
+	if ev := must(b.ListAudit(ctx, "default", backend.AuditFilter{Limit: 1}))[0]; ev.Action != "policy:detach" ||
+		ev.Target != "kw:default:policy/keys" || ev.Detail != "kw:default:group/ops" {
+		t.Fatalf("group detach event = %+v", ev)
+	}
 	if u := must(b.GetServiceUser(ctx, "default", "ci-bot")); strings.Join(u.Policies, ",") != "ReadOnly" {
 		t.Fatalf("user policies after detach = %v", u.Policies)
 	}
